@@ -1,0 +1,197 @@
+"""The shared core of spamguard's text classifiers: hashed tokens + dense block -> calibrated linear model.
+
+Subclasses say how to analyze a batch (``_analyze``) and which dense features to add (``_dense``); this module owns
+TF-IDF weighting, fitting, temperature calibration on out-of-fold predictions, operating points, persistence state and
+prediction. Prediction is pure NumPy/SciPy on the fitted arrays, so a loaded model needs no pickled sklearn object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from spamguard.features.sms import hash_tokens
+from spamguard.metrics import threshold_at_fpr
+
+FPR_OPERATING_POINTS = {"fpr_1pct": 0.01, "fpr_0.1pct": 0.001}
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    np.exp(shifted, out=shifted)
+    shifted /= shifted.sum(axis=1, keepdims=True)
+    return shifted
+
+
+def fit_temperature(logits: np.ndarray, y_index: np.ndarray) -> float:
+    """The temperature T minimising the log-loss of softmax(logits / T) (Guo et al., 2017)."""
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(len(y_index))
+
+    def nll(log_t: float) -> float:
+        p = softmax(logits / np.exp(log_t))
+        return float(-np.mean(np.log(np.clip(p[rows, y_index], 1e-12, None))))
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
+
+
+class LinearTextClassifier(ClassifierMixin, BaseEstimator):
+    """Base class; see :class:`spamguard.classifiers.SmsClassifier` for the user-facing documentation."""
+
+    _optional_columns: tuple[str, ...] = ()
+
+    # ---- hooks for subclasses -------------------------------------------------------------------------------
+    def _analyze(self, columns: dict[str, list]) -> list[Any]:
+        raise NotImplementedError
+
+    def _dense(self, analyses: Sequence[Any]) -> np.ndarray:
+        raise NotImplementedError
+
+    def _columns(self, X: Any, **extra: Any) -> dict[str, list]:
+        from spamguard.classifiers._input import as_columns
+
+        return as_columns(X, optional=self._optional_columns, **extra)
+
+    # ---- features --------------------------------------------------------------------------------------------
+    def _matrix(self, analyses: Sequence[Any]) -> sp.csr_matrix:
+        counts = hash_tokens([a.tokens for a in analyses], self.n_features)
+        counts.data = np.log1p(counts.data)
+        weighted = counts @ sp.diags(self.idf_) if self.idf_ is not None else counts
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        weighted = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted
+        dense = self._dense(analyses) * self.dense_weight
+        return sp.hstack([weighted, sp.csr_matrix(dense)], format="csr")
+
+    def _fit_idf(self, analyses: Sequence[Any]) -> None:
+        counts = hash_tokens([a.tokens for a in analyses], self.n_features)
+        df = np.bincount(counts.indices, minlength=self.n_features)
+        self.idf_ = (np.log((1.0 + len(analyses)) / (1.0 + df)) + 1.0).astype(np.float32)
+
+    # ---- fitting ---------------------------------------------------------------------------------------------
+    def _fit_linear(self, X: sp.csr_matrix, y_index: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=self.C, max_iter=self.max_iter, tol=1e-4)
+        model.fit(X, y_index, sample_weight=weights)
+        coef, intercept = model.coef_, model.intercept_
+        if coef.shape[0] == 1:  # binary: express as two logits so prediction code is uniform
+            coef = np.vstack([np.zeros_like(coef), coef])
+            intercept = np.array([0.0, intercept[0]])
+        return coef.astype(np.float32), intercept.astype(np.float64)
+
+    def _fit_matrix(self, analyses: list[Any], y: np.ndarray, weights: np.ndarray, groups: np.ndarray) -> None:
+        from sklearn.model_selection import GroupKFold
+
+        self.classes_ = self._order_classes(np.unique(y))
+        position = {label: k for k, label in enumerate(self.classes_)}
+        y_index = np.array([position[label] for label in y])
+        self._fit_idf(analyses)
+        X = self._matrix(analyses)
+        # Weight classes so that each carries the same total weight.
+        class_totals = np.bincount(y_index, weights=weights, minlength=len(self.classes_))
+        balanced = weights * (class_totals.sum() / (len(self.classes_) * np.maximum(class_totals[y_index], 1e-12)))
+        oof_logits = np.zeros((len(y), len(self.classes_)))
+        n_splits = min(self.cv, len(np.unique(groups)))
+        if n_splits >= 2:
+            for train, test in GroupKFold(n_splits=n_splits).split(X, y_index, groups):
+                coef, intercept = self._fit_linear(X[train], y_index[train], balanced[train])
+                oof_logits[test] = X[test] @ coef.T + intercept
+            self.temperature_ = fit_temperature(oof_logits, y_index)
+            self.oof_proba_ = softmax(oof_logits / self.temperature_)
+        else:
+            self.temperature_ = 1.0
+            self.oof_proba_ = None
+        self.coef_, self.intercept_ = self._fit_linear(X, y_index, balanced)
+        self.operating_points_ = self._operating_points(y_index)
+        self.n_train_ = int(len(y))
+
+    def _order_classes(self, classes: np.ndarray) -> np.ndarray:
+        return classes
+
+    def _operating_points(self, y_index: np.ndarray) -> dict[str, dict[str, float]]:
+        points: dict[str, dict[str, float]] = {}
+        if self.oof_proba_ is None:
+            return points
+        reference = y_index == 0
+        for name, fpr in FPR_OPERATING_POINTS.items():
+            points[name] = {str(c): threshold_at_fpr(self.oof_proba_[reference, k], fpr)
+                            for k, c in enumerate(self.classes_) if k > 0}
+        return points
+
+    # ---- prediction ------------------------------------------------------------------------------------------
+    def _proba_from_analyses(self, analyses: Sequence[Any]) -> np.ndarray:
+        X = self._matrix(analyses)
+        logits = np.asarray(X @ self.coef_.T) + self.intercept_
+        return softmax(logits / self.temperature_)
+
+    def predict_proba(self, X: Any, **extra: Any) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        check_is_fitted(self, "coef_")
+        columns = self._columns(X, **extra)
+        if not columns["text"]:
+            return np.zeros((0, len(self.classes_)))
+        return self._proba_from_analyses(self._analyze(columns))
+
+    def labels_from_proba(self, proba: np.ndarray, threshold: str | float | None = None) -> np.ndarray:
+        """Labels for probabilities under an operating point.
+
+        ``None``: the most probable class. A name from ``operating_points_`` (e.g. ``"fpr_1pct"``): the most severe
+        non-reference class whose probability reaches its threshold, else the reference class. A float: the same,
+        with that threshold for every non-reference class.
+        """
+        classes = np.asarray(self.classes_)
+        if threshold is None:
+            return classes[proba.argmax(axis=1)]
+        if isinstance(threshold, str):
+            if threshold not in self.operating_points_:
+                raise ValueError(f"unknown operating point {threshold!r}; this model has "
+                                 f"{sorted(self.operating_points_) or 'none'} (or pass a float or None)")
+            cuts = [self.operating_points_[threshold][str(c)] for c in classes[1:]]
+        else:
+            cuts = [float(threshold)] * (len(classes) - 1)
+        labels = np.full(len(proba), classes[0], dtype=classes.dtype)
+        # Later classes are more severe (ham < spam < scam): assign in increasing severity, later wins.
+        for k, cut in enumerate(cuts, start=1):
+            labels[proba[:, k] >= cut] = classes[k]
+        return labels
+
+    def predict(self, X: Any, threshold: str | float | None = None, **extra: Any) -> np.ndarray:
+        """Labels; ``threshold`` as in :meth:`labels_from_proba` (default: most probable class)."""
+        return self.labels_from_proba(self.predict_proba(X, **extra), threshold)
+
+    # ---- persistence -----------------------------------------------------------------------------------------
+    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        check_is_fitted(self, "coef_")
+        state = {"temperature": self.temperature_, "operating_points": self.operating_points_,
+                 "n_train": self.n_train_, "training": getattr(self, "training_", {})}
+        arrays = {"coef": self.coef_, "intercept": self.intercept_, "idf": self.idf_,
+                  "classes": np.asarray([str(c) for c in self.classes_])}
+        return state, arrays
+
+    @classmethod
+    def _from_state(cls, params: dict[str, Any], state: dict[str, Any], arrays: dict[str, np.ndarray]):
+        model = cls(**params)
+        model.coef_ = arrays["coef"]
+        model.intercept_ = arrays["intercept"]
+        model.idf_ = arrays["idf"]
+        model.classes_ = np.asarray([str(c) for c in arrays["classes"]], dtype=object)
+        model.temperature_ = float(state["temperature"])
+        model.operating_points_ = state["operating_points"]
+        model.n_train_ = state["n_train"]
+        model.training_ = state.get("training", {})
+        model.oof_proba_ = None
+        expected = model.n_features + len(model._dense_names())
+        if model.coef_.shape[1] != expected:
+            from spamguard.errors import ModelFormatError
+
+            raise ModelFormatError(f"model arrays have {model.coef_.shape[1]} features, parameters imply {expected}")
+        return model
+
+    def _dense_names(self) -> tuple[str, ...]:
+        return ()

@@ -1,0 +1,1 @@
+"""Turning normalized text and metadata into model inputs."""

@@ -1,0 +1,153 @@
+"""SMS features: hashed syllable n-grams, entity and sender tokens, and a few dense signals.
+
+One call handles a whole batch: normalization runs over the batch, tokens of all messages are hashed by
+scikit-learn's FeatureHasher in one C loop, and the dense block is filled with NumPy, so the per-message Python work
+is only the tokenizer itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from spamguard.text import Normalized, normalize_batch, tokenize
+from spamguard.text.types import OBFUSCATION_KINDS
+
+ENTITY_KINDS = ("url", "email", "phone", "shortcode", "money", "account", "otp", "datetime")
+URL_FLAGS = ("lookalike_of", "shortener", "ip_host", "cheap_tld", "official_of")
+
+# Names of the dense columns, in order; used by explanations and the model card.
+DENSE_NAMES = (
+    ("log_length", "caps_ratio", "digit_ratio", "has_diacritics", "exclamations")
+    + tuple(f"obfuscation_{k}" for k in OBFUSCATION_KINDS)
+    + tuple(f"entity_{k}" for k in ENTITY_KINDS)
+    + ("url_lookalike", "url_shortener", "url_ip", "url_cheap_tld", "url_http", "money_log10")
+)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything computed about one message; kept so explanations reuse the work of scoring."""
+
+    normalized: Normalized
+    tokens: list[str]
+    sender_kind: str
+
+
+def _sender_tokens(senders: Sequence[str | None] | None, n: int) -> list[tuple[tuple[str, ...], str, str | None]]:
+    from spamguard.text.senders import classify_sender, sender_tokens
+
+    if senders is None:
+        return [(("__sender_none__",), "none", None)] * n
+    out = []
+    for sender in senders:
+        info = classify_sender(sender)
+        out.append((tuple(sender_tokens(info)), info.kind, getattr(info, "brand", None)))
+    return out
+
+
+def _cross_tokens(norm: Normalized, sender_kind: str, sender_brand: str | None) -> list[str]:
+    """Sender x content interactions a linear model cannot build by itself."""
+    from spamguard.text.senders import domain_matches_brand
+
+    crosses = []
+    for entity in norm.entities:
+        crosses.append(f"__x_{sender_kind}_{entity.kind}__")
+        if entity.kind == "url":
+            attrs = entity.attrs
+            for flag in URL_FLAGS:
+                if attrs.get(flag):
+                    crosses.append(f"__x_{sender_kind}_url_{flag}__")
+            if sender_brand and not domain_matches_brand(attrs.get("registered_domain") or "", sender_brand):
+                crosses.append("__x_brand_sender_foreign_url__")
+    return crosses
+
+
+def analyze(texts: Sequence[str], senders: Sequence[str | None] | None = None) -> list[Analysis]:
+    """Normalize and tokenize a batch of messages (with their senders, when known)."""
+    norms = normalize_batch(texts)
+    sender_info = _sender_tokens(senders, len(norms))
+    analyses = []
+    for norm, (s_tokens, s_kind, s_brand) in zip(norms, sender_info):
+        tokens = tokenize(norm)
+        tokens.extend(s_tokens)
+        if norm.entities:
+            tokens.extend(_cross_tokens(norm, s_kind, s_brand))
+        analyses.append(Analysis(norm, tokens, s_kind))
+    return analyses
+
+
+def _char_stats(originals: Sequence[str]) -> np.ndarray:
+    """Per-message length, capitals ratio, digit ratio and '!' count, computed over the whole batch at once."""
+    lengths = np.fromiter((len(t) for t in originals), dtype=np.int64, count=len(originals))
+    codes = np.frombuffer("".join(originals).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+
+    def per_message(mask: np.ndarray) -> np.ndarray:
+        sums = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+        return sums[starts + lengths] - sums[starts]
+
+    upper = per_message((codes >= 65) & (codes <= 90))
+    lower = per_message((codes >= 97) & (codes <= 122))
+    digits = per_message((codes >= 48) & (codes <= 57))
+    bangs = per_message(codes == 33)
+    return np.column_stack([
+        np.log1p(lengths) / 7.0,
+        upper / np.maximum(upper + lower, 1),
+        digits / np.maximum(lengths, 1),
+        np.log1p(bangs),
+    ])
+
+
+def dense_features(analyses: Sequence[Analysis]) -> np.ndarray:
+    """A small matrix of length, shape, obfuscation and entity signals, already on comparable scales."""
+    out = np.zeros((len(analyses), len(DENSE_NAMES)), dtype=np.float64)
+    if not analyses:
+        return out
+    stats = _char_stats([a.normalized.original for a in analyses])
+    out[:, [0, 1, 2, 4]] = stats
+    obf_start = 5
+    ent_start = obf_start + len(OBFUSCATION_KINDS)
+    url_start = ent_start + len(ENTITY_KINDS)
+    for row, analysis in enumerate(analyses):
+        norm = analysis.normalized
+        out[row, 3] = norm.ascii != norm.text
+        counts = norm.counts
+        if any(counts.values()):
+            out[row, obf_start:ent_start] = [math.log1p(counts.get(k, 0)) for k in OBFUSCATION_KINDS]
+        if not norm.entities:
+            continue
+        kinds = [e.kind for e in norm.entities]
+        out[row, ent_start:url_start] = [math.log1p(kinds.count(k)) for k in ENTITY_KINDS]
+        urls = [e.attrs for e in norm.entities if e.kind == "url"]
+        out[row, url_start:url_start + 5] = [
+            any(u.get("lookalike_of") for u in urls),
+            any(u.get("shortener") for u in urls),
+            any(u.get("ip_host") for u in urls),
+            any(u.get("cheap_tld") for u in urls),
+            any(u.get("scheme") == "http" for u in urls),
+        ]
+        amounts = [e.attrs.get("value") or 0.0 for e in norm.entities if e.kind == "money"]
+        if amounts:
+            out[row, url_start + 5] = math.log10(1.0 + max(amounts)) / 10.0
+    return out
+
+
+def hash_tokens(token_lists: Sequence[list[str]], n_features: int) -> sp.csr_matrix:
+    """Token lists -> sparse counts in ``n_features`` hashed columns (signed hashing off: weights stay readable)."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    hasher = FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
+    return hasher.transform(token_lists).tocsr()
+
+
+def token_index(tokens: Sequence[str], n_features: int) -> np.ndarray:
+    """The hashed column of each token (same hash as :func:`hash_tokens`)."""
+    from sklearn.utils import murmurhash3_32
+
+    # FeatureHasher takes abs() of the signed 32-bit hash.
+    return np.array([abs(murmurhash3_32(t, seed=0)) % n_features for t in tokens], dtype=np.int64)
