@@ -74,14 +74,14 @@ def _read_csv(path: Path, delimiter: str = ",", fieldnames: list[str] | None = N
 
 
 def _build(name: str, rows: Iterable[dict[str, Any]], text_key: str, label: Callable[[dict], str | None] | None,
-           meta_keys: Iterable[str] = (), source: Path | None = None) -> Dataset:
+           meta_keys: Iterable[str] = (), source: Path | None = None, keep_empty: bool = False) -> Dataset:
     texts, labels, dropped = [], [], 0
     meta_keys = list(meta_keys)
     meta: dict[str, list[Any]] = {k: [] for k in meta_keys}
     for row in rows:
         text = fix_mojibake((row.get(text_key) or "").strip())
         value = label(row) if label else None
-        if not text or (label and value is None):
+        if (not text and not keep_empty) or (label and value is None):
             dropped += 1
             continue
         texts.append(text)
@@ -162,11 +162,9 @@ def load_reintel(split: str = "train", path: str | Path | None = None) -> Datase
         raise ValueError(f"split must be one of {sorted(_REINTEL_FILES)}")
     target = _resolve(path, f"fakenews/reintel/{_REINTEL_FILES[split]}")
     label = _mapped("label", {"0": "reliable", "1": "unreliable"}) if split == "train" else None
-    rows = list(_read_csv(target))
-    if label is None:  # keep every test row, even an empty one: predictions are written per id
-        for row in rows:
-            row["post_message"] = (row.get("post_message") or "").strip() or " "
-    return _build(f"reintel_{split}", rows, "post_message", label, _REINTEL_META, target)
+    # Test rows are all kept, even empty ones: predictions are written per id.
+    return _build(f"reintel_{split}", _read_csv(target), "post_message", label, _REINTEL_META, target,
+                  keep_empty=label is None)
 
 
 def load_vfnd(path: str | Path | None = None) -> Dataset:
