@@ -86,8 +86,12 @@ class SmsClassifier(LinearTextClassifier):
         groups_arr = np.arange(len(y)) if groups is None else np.asarray([str(g) for g in groups], dtype=object)
         analyses = self._analyze(columns)
         if "sender" in columns and self.sender_dropout:
-            analyses = analyses + self._analyze({"text": texts})
-            y, weights, groups_arr = (np.concatenate([a, a]) for a in (y, weights, groups_arr))
+            # Also learn each message with a known sender as if the sender were unknown.
+            known = np.array([bool(str(s or "").strip()) for s in columns["sender"]])
+            if known.any():
+                rows = np.flatnonzero(known)
+                analyses = analyses + self._analyze({"text": [texts[i] for i in rows]})
+                y, weights, groups_arr = (np.concatenate([a, a[rows]]) for a in (y, weights, groups_arr))
         self._fit_matrix(analyses, y, weights, groups_arr)
         return self
 
