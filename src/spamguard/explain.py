@@ -51,6 +51,13 @@ def _token_spans(norm: Any, token: str) -> list[list[int]]:
     return _syllable_spans(norm, token)
 
 
+def _official_domain(brand_id: str) -> str:
+    from spamguard.text.brands import brands
+
+    brand = brands().get(brand_id)
+    return brand.domains[0] if brand and brand.domains else brand_id
+
+
 def _entity_reasons(norm: Any, sender_kind: str, label: str) -> list[str]:
     reasons = []
     for entity in norm.entities:
@@ -58,8 +65,7 @@ def _entity_reasons(norm: Any, sender_kind: str, label: str) -> list[str]:
         if entity.kind == "url":
             host = attrs.get("domain") or entity.text
             if attrs.get("lookalike_of"):
-                official = attrs.get("lookalike_domain") or attrs["lookalike_of"]
-                reasons.append(f"link to a look-alike of {official}: {host}")
+                reasons.append(f"link to a look-alike of {_official_domain(attrs['lookalike_of'])}: {host}")
             if attrs.get("ip_host"):
                 reasons.append(f"link to a bare IP address ({host})")
             if attrs.get("shortener"):

@@ -22,6 +22,8 @@ from spamguard.errors import DatasetNotFoundError
 
 # Weight of each public corpus relative to a message of our own corpus.
 PUBLIC_SMS_WEIGHTS = {"uci_translated_vi": 0.3, "cledian_synthetic_scam": 0.15, "vi_spam_comments": 0.3}
+# Template-generated corpora add little after a few thousand rows: keep a seeded sample.
+PUBLIC_SMS_MAX_ROWS = {"cledian_synthetic_scam": 3000}
 _PUBLIC_LOADERS = {"uci_translated_vi": datasets.load_uci_translated,
                    "cledian_synthetic_scam": datasets.load_synthetic_scam,
                    "vi_spam_comments": datasets.load_spam_comments}
@@ -32,7 +34,7 @@ def _dedupe_key(text: str) -> str:
 
 
 def sms_training_table(public_weights: dict[str, float] | None = None,
-                       exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+                       exclude: tuple[str, ...] = (), seed: int = 0) -> dict[str, Any]:
     """Columns text/sender/label/weight/group/source for the SMS model; public corpora are de-duplicated."""
     public_weights = PUBLIC_SMS_WEIGHTS if public_weights is None else public_weights
     own = datasets.load_sms_vi()
@@ -47,7 +49,11 @@ def sms_training_table(public_weights: dict[str, float] | None = None,
         except DatasetNotFoundError:
             continue
         seen: set[str] = set()
-        for text, label in zip(data.texts, data.labels):
+        pairs = list(zip(data.texts, data.labels))
+        if len(pairs) > PUBLIC_SMS_MAX_ROWS.get(name, len(pairs)):
+            keep = np.random.default_rng(seed).permutation(len(pairs))[:PUBLIC_SMS_MAX_ROWS[name]]
+            pairs = [pairs[i] for i in sorted(keep)]
+        for text, label in pairs:
             key = _dedupe_key(text)
             if not key or key in seen:
                 continue
@@ -67,7 +73,7 @@ def train_sms(seed: int = 0, public_weights: dict[str, float] | None = None, **p
     from spamguard.metrics import evaluate_predictions
 
     np.random.seed(seed)
-    table = sms_training_table(public_weights)
+    table = sms_training_table(public_weights, seed=seed)
     model = SmsClassifier(**params)
     model.fit({"text": table["text"], "sender": table["sender"]}, table["label"],
               sample_weight=table["weight"], groups=table["group"])
