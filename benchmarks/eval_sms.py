@@ -3,7 +3,9 @@
 Setups
 1. sms_vi grouped 5-fold CV: each fold trains on the other folds of our corpus + the public SMS corpora (weighted as
    in spamguard.training) and tests on the held-out groups of our corpus.
-2. Leave-one-public-corpus-out: train on our corpus + the other public corpora, test on the held-out one.
+2. Independent challenge set (datasets/sms_vi_challenge, written separately from the training corpus, never trained
+   on): train on everything the shipped model uses, test on the challenge set, with and without senders.
+3. Leave-one-public-corpus-out: train on our corpus + the other public corpora, test on the held-out one.
 
 Run:  python benchmarks/eval_sms.py            (writes benchmarks/results_sms_eval.md and .json)
 """
@@ -111,6 +113,19 @@ def main(argv=None):
     started = time.time()
     table = sms_training_table()
     sections = {"sms_vi grouped 5-fold CV (test: held-out groups of our corpus)": cv_setup(table, systems, args.folds)}
+    try:
+        from spamguard.datasets import load_sms_challenge
+
+        challenge = load_sms_challenge()
+        test = {"text": challenge.texts, "sender": challenge.meta["sender"], "label": challenge.labels}
+        out = {}
+        for name in systems:
+            results, _ = run_system(name, table, test)
+            for mode, (proba, labels) in results.items():
+                out[f"{name} ({mode})"] = metrics_row(test["label"], proba, labels)
+        sections["independent challenge set (different writer; trained on the full training data)"] = out
+    except FileNotFoundError:
+        pass
     if not args.skip_held_out:
         for corpus in PUBLIC_SMS_WEIGHTS:
             if corpus in set(table["source"]):

@@ -53,7 +53,7 @@ def test_fit_returns_self_and_orders_classes_by_severity():
 
 
 def test_clone_and_get_params_round_trip():
-    clf = SmsClassifier(C=3.0, n_features=2**12)
+    clf = SmsClassifier(alpha=1e-4, n_features=2**12)
     copy = clone(clf)
     assert copy.get_params() == clf.get_params()
     assert copy is not clf

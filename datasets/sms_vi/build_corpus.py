@@ -5,7 +5,9 @@
   digit-masked text) so that variants can never straddle the evaluation split,
 - assigns stable ids and the split (``test`` for about 20% of groups, by a hash of the group id).
 
-Run: python datasets/sms_vi/build_corpus.py
+Run: python datasets/sms_vi/build_corpus.py            (the training corpus -> datasets/sms_vi/sms_vi.csv)
+     python datasets/sms_vi/build_corpus.py --challenge  (the independent evaluation set ->
+                                                          datasets/sms_vi_challenge/sms_vi_challenge.csv, all "test")
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ def merge_groups(groups: list[str], pairs: list[tuple[int, int]]) -> list[str]:
     return [find(g) for g in groups]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    challenge = "--challenge" in (sys.argv[1:] if argv is None else argv)
+    folder = HERE.parent / "sms_vi_challenge" if challenge else HERE
     rows, seen, problems = [], set(), []
-    for part in sorted((HERE / "parts").glob("*.jsonl")):
+    for part in sorted((folder / "parts").glob("*.jsonl")):
         for number, line in enumerate(part.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -79,11 +83,13 @@ def main() -> int:
             rows.append({"text": text, "label": row["label"], "sender": str(row.get("sender") or ""),
                          "category": row["category"], "group": str(row["group"])})
     groups = merge_groups([r["group"] for r in rows], near_duplicate_pairs([r["text"] for r in rows]))
-    with open(HERE / "sms_vi.csv", "w", encoding="utf-8", newline="") as handle:
+    with open(folder / f"{folder.name}.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
         for index, (row, group) in enumerate(zip(rows, groups), 1):
-            writer.writerow({"id": f"sms{index:05d}", **row, "group": group, "split": split_of(group)})
+            split = "test" if challenge else split_of(group)
+            prefix = "chal" if challenge else "sms"
+            writer.writerow({"id": f"{prefix}{index:05d}", **row, "group": group, "split": split})
     print(f"{len(rows)} rows, {len(set(groups))} groups, {len(problems)} problems", file=sys.stderr)
     for problem in problems[:20]:
         print("  " + problem, file=sys.stderr)

@@ -101,8 +101,13 @@ def load_sms_vi(path: str | Path | None = None) -> Dataset:
     target = Path(path) if path else _REPO / "datasets" / "sms_vi" / "sms_vi.csv"
     if not target.exists():
         raise DatasetNotFoundError(f"the spamguard SMS corpus is not at {target}")
-    return _build("sms_vi", _read_csv(target), "text", lambda r: (r.get("label") or "").strip() or None,
+    return _build(target.stem, _read_csv(target), "text", lambda r: (r.get("label") or "").strip() or None,
                   ("id", "sender", "category", "group"), target)
+
+
+def load_sms_challenge(path: str | Path | None = None) -> Dataset:
+    """spamguard's independent SMS evaluation set, written apart from ``sms_vi``; never used for training."""
+    return load_sms_vi(path or _REPO / "datasets" / "sms_vi_challenge" / "sms_vi_challenge.csv")
 
 
 # ---- public SMS corpora -----------------------------------------------------------------------------------------
@@ -198,6 +203,7 @@ def load_ds108_clickbait(split: str = "test", path: str | Path | None = None) ->
 
 LOADERS: dict[str, Callable[[], Dataset]] = {
     "sms_vi": load_sms_vi,
+    "sms_vi_challenge": load_sms_challenge,
     "uci_translated_vi": load_uci_translated,
     "cledian_synthetic_scam": load_synthetic_scam,
     "vi_spam_comments": load_spam_comments,

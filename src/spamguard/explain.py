@@ -15,6 +15,8 @@ import numpy as np
 
 from spamguard.features.sms import token_index
 
+_CATEGORY_NAMES = {"gov": "government", "ecommerce": "e-commerce", "operator": "mobile operator",
+                   "wallet": "e-wallet", "utility": "utility (electricity/water)"}
 _OBFUSCATION_REASONS = {
     "invisible": "hidden (zero-width or control) characters inside words",
     "homoglyph": "look-alike letters from another alphabet inside words",
@@ -135,6 +137,10 @@ def _sender_reasons(analysis: Any, label: str) -> list[str]:
     tokens = set(analysis.tokens)
     if "__x_brand_sender_foreign_url__" in tokens and label != "ham":
         reasons.append("sent under a brandname but links to a domain that is not the brand's")
-    if analysis.sender_kind == "mobile" and label != "ham":
-        reasons.append("sent from a personal mobile number")
+    personal = analysis.sender_kind in ("mobile", "international")
+    for category in ("bank", "wallet", "operator", "gov", "utility", "delivery", "ecommerce"):
+        if personal and f"__x_{analysis.sender_kind}_mentions_{category}__" in tokens and label != "ham":
+            reasons.append(f"personal number sending a {_CATEGORY_NAMES.get(category, category)} notice")
+    if personal and label != "ham":
+        reasons.append("sent from a personal phone number")
     return reasons

@@ -19,7 +19,7 @@ class SmsClassifier(LinearTextClassifier):
     Features: syllable uni/bigrams of the normalized and the accent-free text, entity placeholders and their
     attributes (look-alike or official domain, TLD, shortener, IP host, phone kind, money), obfuscation counts,
     length/capitals/digit ratios, the sender's kind and sender-content crosses; hashed into ``n_features`` columns,
-    TF-IDF weighted, then a multinomial logistic regression whose probabilities are temperature-calibrated on
+    TF-IDF weighted, then a logistic regression (averaged SGD) whose probabilities are temperature-calibrated on
     out-of-fold predictions. Operating points for a ham false-positive rate of 1% and 0.1% are stored in
     ``operating_points_``.
 
@@ -27,8 +27,8 @@ class SmsClassifier(LinearTextClassifier):
     ----------
     n_features : int
         Hashed feature columns.
-    C : float
-        Inverse regularization strength of the logistic regression.
+    alpha : float
+        L2 regularization strength of the (averaged SGD) logistic regression.
     dense_weight : float
         Scale of the dense block relative to the (L2-normalized) token block.
     sender_dropout : bool
@@ -41,7 +41,9 @@ class SmsClassifier(LinearTextClassifier):
     cv : int
         Folds (grouped) for the out-of-fold predictions used for calibration and operating points.
     max_iter : int
-        Iterations of the logistic regression solver.
+        Epochs of the SGD solver.
+    random_state : int
+        Seed of the SGD solver (training is deterministic for a given seed and data).
 
     Examples
     --------
@@ -55,10 +57,12 @@ class SmsClassifier(LinearTextClassifier):
 
     _optional_columns = ("sender",)
 
-    def __init__(self, *, n_features: int = 2**18, C: float = 8.0, dense_weight: float = 1.0,
-                 sender_dropout: bool = True, accent_augment: float = 0.5, cv: int = 5, max_iter: int = 500):
+    def __init__(self, *, n_features: int = 2**18, alpha: float = 1e-5, dense_weight: float = 1.0,
+                 sender_dropout: bool = True, accent_augment: float = 0.5, cv: int = 5, max_iter: int = 30,
+                 random_state: int = 0):
         self.n_features = n_features
-        self.C = C
+        self.alpha = alpha
+        self.random_state = random_state
         self.dense_weight = dense_weight
         self.sender_dropout = sender_dropout
         self.accent_augment = accent_augment

@@ -7,13 +7,14 @@ is only the tokenizer itself.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
+from spamguard.features import hashing
 from spamguard.text import Normalized, normalize_batch, tokenize
 from spamguard.text.types import OBFUSCATION_KINDS
 
@@ -38,16 +39,29 @@ class Analysis:
     sender_kind: str
 
 
-def _sender_tokens(senders: Sequence[str | None] | None, n: int) -> list[tuple[tuple[str, ...], str, str | None]]:
+_SENDER_CACHE: dict[str, tuple[tuple[str, ...], str, str | None]] = {}
+
+
+def _describe_sender(sender: object) -> tuple[tuple[str, ...], str, str | None]:
+    """Tokens, kind and brand of a sender; memoized because gateways see the same senders over and over."""
     from spamguard.text.senders import classify_sender, sender_tokens
 
+    key = sender if isinstance(sender, str) else None
+    if key is not None and key in _SENDER_CACHE:
+        return _SENDER_CACHE[key]
+    info = classify_sender(sender)
+    described = (tuple(sender_tokens(info)), info.kind, info.brand)
+    if key is not None and len(key) <= 64:
+        if len(_SENDER_CACHE) > 100_000:
+            _SENDER_CACHE.clear()
+        _SENDER_CACHE[key] = described
+    return described
+
+
+def _sender_tokens(senders: Sequence[object] | None, n: int) -> list[tuple[tuple[str, ...], str, str | None]]:
     if senders is None:
         return [(("__sender_none__",), "none", None)] * n
-    out = []
-    for sender in senders:
-        info = classify_sender(sender)
-        out.append((tuple(sender_tokens(info)), info.kind, getattr(info, "brand", None)))
-    return out
+    return [_describe_sender(s) for s in senders]
 
 
 def _cross_tokens(norm: Normalized, sender_kind: str, sender_brand: str | None) -> list[str]:
@@ -67,6 +81,22 @@ def _cross_tokens(norm: Normalized, sender_kind: str, sender_brand: str | None) 
     return crosses
 
 
+@functools.cache
+def _brand_mention_tokens() -> dict[str, str]:
+    """Accent-free syllable token of each one-word brand key ("~vietcombank", "~vcb") -> brand category."""
+    from spamguard.text.brands import brands
+
+    return {f"~{key}": brand.category for brand in brands().values() for key in brand.keys
+            if key.isalnum() and len(key) >= 3}
+
+
+def _brand_mentions(tokens: list[str]) -> set[str]:
+    table = _brand_mention_tokens()
+    if table.keys().isdisjoint(tokens):  # the common case, decided in C
+        return set()
+    return {table[t] for t in tokens if t in table}
+
+
 def analyze(texts: Sequence[str], senders: Sequence[str | None] | None = None) -> list[Analysis]:
     """Normalize and tokenize a batch of messages (with their senders, when known)."""
     norms = normalize_batch(texts)
@@ -74,9 +104,12 @@ def analyze(texts: Sequence[str], senders: Sequence[str | None] | None = None) -
     analyses = []
     for norm, (s_tokens, s_kind, s_brand) in zip(norms, sender_info):
         tokens = tokenize(norm)
+        mentions = _brand_mentions(tokens)
         tokens.extend(s_tokens)
         if norm.entities:
             tokens.extend(_cross_tokens(norm, s_kind, s_brand))
+        # "A personal number writing in a bank's name" and similar sender/content mismatches.
+        tokens.extend(f"__x_{s_kind}_mentions_{category}__" for category in mentions)
         analyses.append(Analysis(norm, tokens, s_kind))
     return analyses
 
@@ -137,17 +170,10 @@ def dense_features(analyses: Sequence[Analysis]) -> np.ndarray:
     return out
 
 
-def hash_tokens(token_lists: Sequence[list[str]], n_features: int) -> sp.csr_matrix:
-    """Token lists -> sparse counts in ``n_features`` hashed columns (signed hashing off: weights stay readable)."""
-    from sklearn.feature_extraction import FeatureHasher
-
-    hasher = FeatureHasher(n_features=n_features, input_type="string", alternate_sign=False)
-    return hasher.transform(token_lists).tocsr()
+# Re-exported for callers that hash tokens the same way as the model.
+hash_tokens = hashing.hash_tokens
 
 
 def token_index(tokens: Sequence[str], n_features: int) -> np.ndarray:
     """The hashed column of each token (same hash as :func:`hash_tokens`)."""
-    from sklearn.utils import murmurhash3_32
-
-    # FeatureHasher takes abs() of the signed 32-bit hash.
-    return np.array([abs(murmurhash3_32(t, seed=0)) % n_features for t in tokens], dtype=np.int64)
+    return hashing.token_columns(list(tokens), n_features)
