@@ -8,6 +8,7 @@ the model learns what a missing count means instead of reading it as zero.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,10 +25,13 @@ ENGAGEMENT_COLUMNS = ("likes", "comments", "shares")
 META_NAMES = (
     "log_likes", "log_comments", "log_shares",
     "comments_per_like", "shares_per_like",
-    "years_since_2020", "hour_sin", "hour_cos", "weekday_sin", "weekday_cos",
+    "years_since_2020", "hour", "weekday",
 )
+ENGAGEMENT_FEATURES = META_NAMES[:5]
+TIME_FEATURES = META_NAMES[5:]
 _EPOCH_2020 = 1577836800.0  # 2020-01-01T00:00:00Z
 _VIETNAM_UTC_OFFSET = 7 * 3600
+_NON_WORD = re.compile(r"[\W_]+")
 _MISSING_AUTHORS = {"", "unknown", "none", "null", "nan", "n/a", "na", "-", "?", "anonymous"}
 
 
@@ -52,7 +56,10 @@ def _safe(parse: Any, value: Any) -> float:
 
 
 def meta_matrix(columns: dict[str, list]) -> np.ndarray:
-    """Engagement and time features (columns named by ``META_NAMES``), NaN where the value is missing or junk."""
+    """Engagement and time features (columns named by ``META_NAMES``), NaN where the value is missing or junk.
+
+    Times are read as Unix seconds or ISO dates; hour and weekday are Vietnam local time (UTC+7).
+    """
     n = len(columns["text"])
     counts = np.array([[_safe(parse_count, v) for v in _column(columns, name, n)] for name in ENGAGEMENT_COLUMNS],
                       dtype=np.float64).reshape(3, n).T
@@ -68,10 +75,8 @@ def meta_matrix(columns: dict[str, list]) -> np.ndarray:
     hour = (local % 86400) / 3600.0
     weekday = ((local // 86400) + 3) % 7  # 1970-01-01 was a Thursday (3 with Monday = 0)
     out[:, 5] = (stamps - _EPOCH_2020) / (365.25 * 86400)
-    out[:, 6] = np.sin(2 * np.pi * hour / 24)
-    out[:, 7] = np.cos(2 * np.pi * hour / 24)
-    out[:, 8] = np.sin(2 * np.pi * weekday / 7)
-    out[:, 9] = np.cos(2 * np.pi * weekday / 7)
+    out[:, 6] = hour
+    out[:, 7] = weekday
     return out
 
 
@@ -146,3 +151,71 @@ def out_of_fold_author_features(keys: Sequence[str | None], positive: np.ndarray
         prior = AuthorPrior(smoothing).fit([keys[i] for i in train], positive[train])
         out[test] = prior.encode([keys[i] for i in test], scale=n / max(len(train), 1))
     return out
+
+
+def duplicate_groups(texts: Sequence[str], key_chars: int = 80, min_chars: int = 20) -> np.ndarray:
+    """Group ids joining exact and near duplicates: posts sharing their first or last ``key_chars`` letters/digits
+    (case-folded, punctuation and spacing ignored) land in one group, transitively."""
+    parent = list(range(len(texts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        key = _NON_WORD.sub("", text.casefold())
+        for part in {"h" + key[:key_chars], "t" + key[-key_chars:]}:
+            if len(part) <= min_chars:
+                continue
+            if part in first_seen:
+                parent[find(i)] = find(first_seen[part])
+            else:
+                first_seen[part] = i
+    return np.array([find(i) for i in range(len(texts))], dtype=np.int64)
+
+
+class QuantileBins:
+    """One-hot bins of each column at training quantiles, plus one bin per column for missing values."""
+
+    def __init__(self, n_bins: int = 8):
+        self.n_bins = n_bins
+
+    def fit(self, X: np.ndarray) -> QuantileBins:
+        self.edges_ = []
+        for column in np.asarray(X, dtype=np.float64).T:
+            known = column[~np.isnan(column)]
+            cuts = np.quantile(known, np.linspace(0, 1, self.n_bins + 1)[1:-1]) if known.size else np.array([])
+            self.edges_.append(np.unique(cuts))
+        return self
+
+    @property
+    def widths(self) -> list[int]:
+        return [len(e) + 2 for e in self.edges_]  # bins between cuts, +1 above the last cut, +1 missing
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        out = np.zeros((X.shape[0], sum(self.widths)))
+        start = 0
+        rows = np.arange(X.shape[0])
+        for j, (edges, width) in enumerate(zip(self.edges_, self.widths)):
+            column = X[:, j]
+            missing = np.isnan(column)
+            index = np.where(missing, width - 1, np.searchsorted(edges, np.where(missing, 0.0, column), side="right"))
+            out[rows, start + index] = 1.0
+            start += width
+        return out
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        lengths = np.array([len(e) for e in self.edges_], dtype=np.int64)
+        flat = np.concatenate(self.edges_) if self.edges_ else np.zeros(0)
+        return {"edges": flat.astype(np.float64), "edge_counts": lengths}
+
+    @classmethod
+    def from_arrays(cls, n_bins: int, arrays: dict[str, np.ndarray]) -> QuantileBins:
+        bins = cls(n_bins)
+        bounds = np.concatenate([[0], np.cumsum(arrays["edge_counts"])])
+        bins.edges_ = [np.asarray(arrays["edges"][a:b], dtype=np.float64) for a, b in zip(bounds[:-1], bounds[1:])]
+        return bins

@@ -42,6 +42,8 @@ class Normalized:
     - ``counts``: how many times each obfuscation trick was found (keys in ``OBFUSCATION_KINDS``).
     - ``expansions``: teencode/abbreviation expansions as ``(start, end, expansion)`` spans of ``text``;
       added information, the text itself keeps the original word.
+    - ``entity_spans``: where each of ``entities`` sits in ``text`` (``(start, end)``, same order), so that a
+      tokenizer can replace them by their placeholders.
     """
 
     original: str
@@ -51,6 +53,7 @@ class Normalized:
     entities: list[Entity] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     expansions: list[tuple[int, int, str]] = field(default_factory=list)
+    entity_spans: list[tuple[int, int]] = field(default_factory=list)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` back to a span of ``original``."""

@@ -1,0 +1,105 @@
+"""Scoring speed of the shipped SMS model beside two alternatives, in one run, on one core.
+
+- spamguard: load_model("sms").predict_proba on batches of realistic ~200-character SMS (with senders).
+- underthesea_core.TextClassifier (TF-IDF + linear SVM in Rust), trained here on the same corpus; RAYON_NUM_THREADS=1.
+- underthesea word_tokenize + scikit-learn TF-IDF + LogisticRegression, trained here on the same corpus.
+Also: model load time and memory (RSS growth while loading; peak RSS of the process).
+
+Run:  python benchmarks/bench_sms.py    (writes benchmarks/results_sms_speed.md)
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("RAYON_NUM_THREADS", "1")  # one core for the Rust baseline too
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+OUT = Path(__file__).parent / "results_sms_speed.md"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def best_rate(fn, n_items: int, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return n_items / best
+
+
+def main() -> None:
+    import spamguard
+
+    before = rss_mb()
+    start = time.perf_counter()
+    model = spamguard.load_model("sms")
+    model.predict_proba(["warm up"])  # first call imports the text pipeline and sklearn pieces
+    load_s = time.perf_counter() - start
+    load_mb = rss_mb() - before
+
+    from spamguard.datasets import load_sms_vi
+
+    corpus = load_sms_vi()
+    pool = [(t, s) for t, s in zip(corpus.texts, corpus.meta["sender"]) if 150 <= len(t) <= 260]
+    batch = (pool * (10_000 // len(pool) + 1))[:10_000]
+    texts, senders = [t for t, _ in batch], [s for _, s in batch]
+    mean_len = sum(map(len, texts)) / len(texts)
+    rows = []
+    rate = best_rate(lambda: model.predict_proba(texts, senders=senders), len(texts))
+    rows.append(("spamguard SmsClassifier.predict_proba (with senders)", rate))
+    rate = best_rate(lambda: model.predict_proba(texts), len(texts))
+    rows.append(("spamguard SmsClassifier.predict_proba (no senders)", rate))
+
+    import underthesea_core
+
+    svm = underthesea_core.TextClassifier(max_features=200000, ngram_range=(1, 2))
+    svm.fit(list(corpus.texts), list(corpus.labels))
+    rows.append(("underthesea_core.TextClassifier.predict_batch",
+                 best_rate(lambda: svm.predict_batch(texts), len(texts))))
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from underthesea import word_tokenize
+
+    def segment(items):
+        return [word_tokenize(t, format="text") for t in items]
+
+    pipe = make_pipeline(TfidfVectorizer(ngram_range=(1, 2)), LogisticRegression(max_iter=1000))
+    pipe.fit(segment(corpus.texts), corpus.labels)
+    small = texts[:2000]
+    rows.append(("underthesea word_tokenize + sklearn TF-IDF LR",
+                 best_rate(lambda: pipe.predict_proba(segment(small)), len(small), repeats=1)))
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    size_mb = spamguard.registry.shipped_model_path("sms").stat().st_size / 1e6
+    lines = [
+        "Command: `python benchmarks/bench_sms.py` (one core: RAYON/OMP/OPENBLAS threads = 1)",
+        "",
+        f"Batch: {len(texts)} SMS from datasets/sms_vi of 150-260 characters (mean {mean_len:.0f}).",
+        "",
+        "| system | messages/s |",
+        "|---|---|",
+        *[f"| {name} | {rate:,.0f} |" for name, rate in rows],
+        "",
+        f"Shipped model: file {size_mb:.1f} MB; load + first prediction {load_s:.2f} s; RSS growth while loading "
+        f"{load_mb:.0f} MB; peak RSS of the whole benchmark process {peak_mb:.0f} MB.",
+        "",
+    ]
+    OUT.write_text("\n".join(lines), encoding="utf-8")
+    sys.stdout.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

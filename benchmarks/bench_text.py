@@ -1,0 +1,131 @@
+"""Speed of the text pipeline (normalize, + entities, + tokenize) beside underthesea, in messages per second.
+
+Run from the repository root:
+
+    python benchmarks/bench_text.py            # writes benchmarks/results_text.md
+    python benchmarks/bench_text.py --quick    # fewer repetitions, prints only
+
+Pinned to one CPU core. Messages are the invented realistic SMS of ``benchmarks/text_samples.py`` (about 70 and
+about 200 characters), repeated to a few thousand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from text_samples import LONG, SHORT  # noqa: E402
+
+
+def _rate(fn, messages: list[str], repeat: int) -> float:
+    """Best-of-``repeat`` messages per second of ``fn(messages)``."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(messages)
+        best = min(best, time.perf_counter() - start)
+    return len(messages) / best
+
+
+def _import_time(module: str) -> float:
+    """Cumulative import time of ``module`` in ms, from ``python -X importtime`` (best of 5 fresh processes)."""
+    best = float("inf")
+    for _ in range(5):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                              capture_output=True, text=True, check=True)
+        for line in proc.stderr.splitlines():
+            m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s+(\S+)$", line.strip())
+            if m and m.group(2) == module:
+                best = min(best, int(m.group(1)) / 1000)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions; do not write the results file")
+    parser.add_argument("--n", type=int, default=3000, help="messages per set (default 3000)")
+    args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    import importlib
+
+    norm_mod = importlib.import_module("spamguard.text.normalize")
+    from underthesea import text_normalize, word_tokenize
+
+    from spamguard.text import normalize, normalize_batch, tokenize, tokenize_batch
+
+    repeat = 2 if args.quick else 5
+    load = os.getloadavg()
+    real_find = norm_mod.find_entities
+    sets = {"~70 chars": SHORT, "~200 chars": LONG}
+    rows = []
+    for label, samples in sets.items():
+        msgs = (samples * (args.n // len(samples) + 1))[: args.n]
+        avg = sum(map(len, msgs)) / len(msgs)
+        norm_mod.find_entities = lambda text: []
+        r_norm = _rate(lambda ms: [normalize(m) for m in ms], msgs, repeat)
+        r_norm_b = _rate(normalize_batch, msgs, repeat)
+        norm_mod.find_entities = real_find
+        r_ent = _rate(lambda ms: [normalize(m) for m in ms], msgs, repeat)
+        r_ent_b = _rate(normalize_batch, msgs, repeat)
+        r_tok = _rate(lambda ms: [tokenize(m) for m in ms], msgs, repeat)
+        r_tok_b = _rate(tokenize_batch, msgs, repeat)
+        few = msgs[: max(300, args.n // 10)]
+        r_utn = _rate(lambda ms: [text_normalize(m) for m in ms], few, 2)
+        r_uwt = _rate(lambda ms: [word_tokenize(m) for m in ms], few, 2)
+        r_word = _rate(lambda ms: tokenize_batch(ms, mode="word"), few, 2)
+        rows.append((label, avg, r_norm, r_norm_b, r_ent, r_ent_b, r_tok, r_tok_b, r_utn, r_uwt, r_word))
+
+    imp_pkg = _import_time("spamguard")
+    imp_text = _import_time("spamguard.text")
+    entities_module = "real" if real_find.__module__ == "spamguard.text.entities" else "stub (returns [])"
+    cmd = "python benchmarks/bench_text.py" + (" --quick" if args.quick else "")
+    lines = [
+        "## Text pipeline speed (`spamguard.text`)",
+        "",
+        f"Command: `{cmd}` (one CPU core, best of {repeat} runs; {args.n} messages per set, cycled from "
+        f"{len(SHORT)} short and {len(LONG)} long invented SMS in `benchmarks/text_samples.py`). "
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{load[0]:.1f} at start and {os.getloadavg()[0]:.1f} at end (other jobs shared the machine: absolute numbers "
+        f"depend on that load; underthesea is measured in the same run for comparison); entities module: "
+        f"{entities_module}.",
+        "",
+        "Messages per second (higher is better); `batch` = `normalize_batch` / `tokenize_batch`, `loop` = one call "
+        "per message.",
+        "",
+        "| messages | avg chars | normalize (no entities) loop / batch | + entities loop / batch "
+        "| + tokenize loop / batch | underthesea text_normalize | underthesea word_tokenize "
+        "| tokenize(mode=\"word\") | full pipeline (batch) / underthesea word_tokenize |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, avg, a, ab, b, bb, c, cb, u1, u2, w in rows:
+        lines.append(f"| {label} | {avg:.0f} | {a:,.0f} / {ab:,.0f} | {b:,.0f} / {bb:,.0f} | {c:,.0f} / {cb:,.0f} "
+                     f"| {u1:,.0f} | {u2:,.0f} | {w:,.0f} | {cb / u2:.1f}x |")
+    lines += [
+        "",
+        "Targets (issue 2, section 6): normalize + entities + tokenize >= 30,000 msgs/s at ~70 chars and >= 12,000 "
+        "at ~200 chars.",
+        "",
+        f"Import time (`python -X importtime -c \"import spamguard\"`, cumulative, best of 5): `spamguard` "
+        f"{imp_pkg:.1f} ms; `spamguard.text` {imp_text:.1f} ms.",
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if not args.quick:
+        (HERE / "results_text.md").write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,230 @@
+"""Brands that scams imitate: their official domains, sender names, and look-alike detection for domains.
+
+The table lives in ``data/brands.tsv``; it is read once, on first use.
+
+>>> official_brand("online.vietcombank.com.vn")
+'vietcombank'
+>>> lookalike_brand("vietc0mbank-xacminh.top")
+'vietcombank'
+>>> lookalike_brand("vietcombank.com.vn") is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+__all__ = ["Brand", "brands", "official_brand", "lookalike_brand", "sender_brand", "registered_domain",
+           "read_data_lines"]
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A row of ``brands.tsv``. ``keys`` are name keys for look-alike matching; ``strict_keys`` (a subset, written
+    "=key" in the file) only count as a whole hyphen-separated part of a domain or glued to a bait word."""
+
+    id: str
+    name: str
+    domains: tuple[str, ...]
+    keys: tuple[str, ...]
+    senders: tuple[str, ...]
+    category: str
+    strict_keys: tuple[str, ...] = ()
+
+
+def read_data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of ``spamguard/text/data/<name>``."""
+    from importlib import resources  # here, not at import time: it is slow to import and only needed once
+
+    text = resources.files("spamguard.text").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def brands() -> dict[str, Brand]:
+    """All brands by id, in file order."""
+    out: dict[str, Brand] = {}
+    for line in read_data_lines("brands.tsv"):
+        bid, name, domains, keys, senders, category = (c.strip() for c in line.split("\t"))
+        raw_keys = _split(keys)
+        out[bid] = Brand(bid, name, _split(domains), tuple(k.lstrip("=") for k in raw_keys), _split(senders),
+                         category, tuple(k[1:] for k in raw_keys if k.startswith("=")))
+    return out
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in cell.split(",") if x.strip())
+
+
+@functools.cache
+def _suffixes() -> frozenset[str]:
+    return frozenset(read_data_lines("domain_suffixes.txt"))
+
+
+def registered_domain(host: str) -> str:
+    """The domain a registrant owns: one label left of the public suffix (``a.b.vcb.com.vn`` -> ``vcb.com.vn``)."""
+    labels = host.strip(".").split(".")
+    if len(labels) >= 3 and ".".join(labels[-2:]) in _suffixes():
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+@functools.cache
+def _official_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for b in brands().values():
+        for d in b.domains:
+            index.setdefault(d, b.id)
+    return index
+
+
+@functools.cache
+def _known_domains() -> frozenset[str]:
+    return frozenset(read_data_lines("known_domains.txt"))
+
+
+def official_brand(host: str) -> str | None:
+    """Brand id whose own domain ``host`` is (itself or a subdomain of an official domain), else None."""
+    index = _official_index()
+    host = host.lower().strip(".")
+    while True:
+        bid = index.get(host)
+        if bid is not None:
+            return bid
+        dot = host.find(".")
+        if dot < 0:
+            return None
+        host = host[dot + 1:]
+
+
+def _sender_key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+@functools.cache
+def _sender_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    table = brands().values()
+    for b in table:
+        for s in b.senders:
+            index.setdefault(_sender_key(s), b.id)
+    for b in table:  # then display names and long name keys, never overriding an explicit sender name
+        index.setdefault(_sender_key(b.name), b.id)
+        for k in b.keys:
+            if k not in b.strict_keys and len(k) >= 4:
+                index.setdefault(k, b.id)
+    return index
+
+
+def sender_brand(sender: str) -> str | None:
+    """Brand id for an alphanumeric sender name ("VCB", "Viettel Post", "J&T"), else None."""
+    return _sender_index().get(_sender_key(sender))
+
+
+# --- look-alike domains -------------------------------------------------------------------------------------------
+# Skeleton: fold characters that scammers swap for each other onto one form, for both brand keys and domains.
+_SKELETON = str.maketrans({
+    "0": "o", "1": "l", "i": "l", "!": "l", "|": "l", "3": "e", "4": "a", "@": "a", "5": "s", "$": "s",
+    "7": "t", "9": "g", "6": "b",
+    # Cyrillic and Greek look-alikes that survive in raw (un-normalized) links
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "l", "ј": "j", "ѕ": "s",
+    "ԁ": "d", "һ": "h", "ӏ": "l", "к": "k", "м": "m", "т": "t", "в": "b", "н": "h",
+    "α": "a", "ο": "o", "ν": "v", "ρ": "p", "τ": "t", "ι": "l", "κ": "k", "ε": "e", "υ": "u",
+})
+
+
+def _skeleton(s: str) -> str:
+    return s.translate(_SKELETON).replace("rn", "m").replace("vv", "w")
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    skel: str
+    brand: str
+    whole_only: bool       # short key: whole part, or glued to a bait word
+    bigrams: frozenset[str]
+
+
+@functools.cache
+def _keys() -> tuple[_Key, ...]:
+    out = []
+    for b in brands().values():
+        for k in b.keys:
+            whole = k in b.strict_keys or len(k) < 5
+            skel = _skeleton(k)
+            out.append(_Key(skel, b.id, whole, frozenset(skel[i:i + 2] for i in range(len(skel) - 1))))
+    out.sort(key=lambda k: -len(k.skel))
+    return tuple(out)
+
+
+@functools.cache
+def _baits() -> frozenset[str]:
+    return frozenset(_skeleton(w) for w in read_data_lines("bait_words.txt"))
+
+
+def _glued_to_bait(part: str, key: str, baits: frozenset[str]) -> bool:
+    if part.startswith(key):
+        rest = part[len(key):]
+    elif part.endswith(key):
+        rest = part[:-len(key)]
+    else:
+        return False
+    return rest in baits or rest.isdigit() or rest.strip("l").isdigit()
+
+
+def _within_one_edit(key: str, text: str) -> bool:
+    """True if some substring of ``text`` is at most one edit (incl. one transposition) away from ``key``."""
+    m = len(key)
+    prev2: list[int] | None = None
+    prev = list(range(m + 1))  # column for text[:0] ... approximate substring: row 0 is free
+    for j, c in enumerate(text):
+        cur = [0] * (m + 1)
+        for i in range(1, m + 1):
+            cost = 0 if key[i - 1] == c else 1
+            v = min(prev[i] + 1, cur[i - 1] + 1, prev[i - 1] + cost)
+            if prev2 is not None and i > 1 and key[i - 1] == text[j - 1] and key[i - 2] == c:
+                v = min(v, prev2[i - 2] + 1)
+            cur[i] = v
+        if cur[m] <= 1:
+            return True
+        prev2, prev = prev, cur
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def lookalike_brand(host: str) -> str | None:
+    """Brand id that ``host`` imitates without being the brand's own domain, else None.
+
+    Catches digit/letter swaps (``vietc0mbank``), brand plus hyphen or extra words (``vietcombank-xacminh.top``,
+    ``vcb-hotro.vip``, ``vcbhotro.vip``), the brand's name on another TLD (``vietcombank.com``) and one-letter typos
+    of long names (``vietcombamk``).
+    """
+    host = host.lower().strip(".")
+    if not host or official_brand(host) is not None:
+        return None
+    reg = registered_domain(host)
+    if reg in _known_domains():
+        return None
+    labels = host.split(".")
+    n_suffix = reg.count(".")  # labels of the public suffix
+    labels = labels[:len(labels) - n_suffix] or labels[:1]
+    skels = [_skeleton(lab) for lab in labels]
+    joined = [s.replace("-", "").replace("_", "") for s in skels]
+    parts = [p for s in skels for p in re.split(r"[-_]", s) if p]
+    baits = _baits()
+    for key in _keys():
+        if key.whole_only:
+            if key.skel in parts or any(_glued_to_bait(p, key.skel, baits) for p in parts):
+                return key.brand
+        elif any(key.skel in j for j in joined):
+            return key.brand
+    for key in _keys():  # one typo away from a long name
+        if key.whole_only or len(key.skel) < 6:
+            continue
+        for j in joined:
+            if len(j) >= len(key.skel) - 1 and len(key.bigrams & {j[i:i + 2] for i in range(len(j) - 1)}) >= len(
+                    key.bigrams) - 3 and _within_one_edit(key.skel, j):
+                return key.brand
+    return None

@@ -1,0 +1,354 @@
+"""Find typed entities in a message: links, e-mails, phones, shortcodes, money, accounts, OTP codes, dates.
+
+Like underthesea's regex pre-tokenizer, named-group patterns (in :mod:`spamguard.text.entity_patterns`) are tried
+in a commented PRIORITY ORDER; where two readings overlap the earlier wins:
+
+1. url / email (a link's digits are never a phone or money)
+2. a number followed by a money unit is money ("gui 500k" is money, not a shortcode)
+3. a keyword just before a number decides: "STK"/"TK" -> account (even if it looks like a phone), "ma OTP"/"code"/
+   "is" -> otp, "SD"/"So du"/"gia" -> money, "gui"/"goi"/"LH" -> shortcode, "thue bao"/"SDT" + masked -> phone
+4. otherwise the number's shape: IP link > phone > money ($100) > masked account > USSD code > otp (before
+   "is your ... code") > datetime
+
+Spans index the string given; entities are sorted by start and never overlap; matching ignores case. Give NFC
+text (as :func:`spamguard.text.normalize` does): accented keywords ("mã", "số tài khoản") are matched composed.
+
+>>> [(e.kind, e.text) for e in find_entities("TK 0123xxx456 +2,000,000VND luc 10:20 27/03/2025")]
+[('account', '0123xxx456'), ('money', '2,000,000VND'), ('datetime', '10:20 27/03/2025')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from spamguard.errors import InputFormatError
+from spamguard.text import entity_patterns as P
+from spamguard.text.datetimes import datetime_attrs, datetime_tokens
+from spamguard.text.money import money_attrs, money_tokens
+from spamguard.text.phones import phone_attrs, phone_tokens
+from spamguard.text.types import Entity
+from spamguard.text.urls import is_freemail, is_shortener, path_only_tlds, url_attrs, url_tokens
+
+__all__ = ["find_entities", "find_entities_batch", "entity_tokens", "PLACEHOLDERS", "SEPARATOR"]
+
+SEPARATOR = "\x1e"  # the batch path joins messages with it; no pattern crosses it
+PLACEHOLDERS = {k: f"__{k}__" for k in ("url", "email", "phone", "shortcode", "money", "account", "otp",
+                                         "datetime")}
+_TRAIL = ".,;:!?)]}>'\""   # punctuation that ends a sentence, not a link
+_BEFORE_NUMBER = "+($* "   # "+84", "(024)", "$100", "*101#"
+# first letters of money units (nghìn k tr triệu tỷ củ vnd đ d usd $ đô), and "o": a letter O for 0 ("5OOk")
+_UNIT_FIRST = frozenset("nktcvđdu$ôo")
+_AFTER_SHORT = _UNIT_FIRST | frozenset(":h/-x*")  # what may follow a 1-2 digit number that is an entity
+_SEPARATORS = frozenset(" .,")
+_MASK = frozenset("x*")
+_DATE_NEXT = frozenset(":h/-")
+_BEFORE_SHORT = frozenset("+($*")
+_MASKED_MOBILE = re.compile(r"0[35789]\d")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_number(s: str) -> bool:
+    return P.number_format().fullmatch(s) is not None
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # keep offsets ("İ" lowers to 2 chars)
+
+
+_DIGITS = frozenset("0123456789")
+_new = object.__new__
+_SET_KIND, _SET_START, _SET_END, _SET_TEXT, _SET_PLACEHOLDER, _SET_ATTRS = (
+    Entity.__dict__[f].__set__ for f in ("kind", "start", "end", "text", "placeholder", "attrs"))
+
+
+def _entity(kind: str, start: int, end: int, text: str, placeholder: str, attrs: dict[str, Any]) -> Entity:
+    """``Entity(...)`` without the frozen dataclass's per-field ``object.__setattr__`` (half the cost; the scanner
+    builds one per entity on the hot path). Equal to, and as immutable as, one built the usual way."""
+    e = _new(Entity)
+    _SET_KIND(e, kind)
+    _SET_START(e, start)
+    _SET_END(e, end)
+    _SET_TEXT(e, text)
+    _SET_PLACEHOLDER(e, placeholder)
+    _SET_ATTRS(e, attrs)
+    return e
+
+
+class _Scanner:
+    """One pass over one string (a message, or many joined by the separator)."""
+
+    __slots__ = ("text", "low", "rev", "n", "out", "floor")
+
+    def __init__(self, text: str, low: str) -> None:
+        self.text, self.low, self.n = text, low, len(low)
+        self.rev: str | None = None
+        self.out: list[Entity] = []
+        self.floor = 0  # end of the last entity: nothing may start before it
+
+    def add(self, kind: str, start: int, end: int, attrs: dict[str, Any]) -> int:
+        self.out.append(_entity(kind, start, end, self.text[start:end], PLACEHOLDERS[kind], attrs))
+        self.floor = end
+        return end
+
+    def run(self) -> list[Entity]:
+        low, pos = self.low, 0
+        money_groups = P.anchor_money_groups()
+        for m in P.anchor().finditer(low):
+            at = m.start()
+            if at < pos:
+                continue  # inside the entity just read
+            if low[at] not in _DIGITS:
+                pos = self.link(at)
+            elif m.lastgroup is None:
+                pos = self.number(at, m.end())
+            else:  # digits and a money unit, read by the anchor itself
+                u, n, s = money_groups[m.lastindex]
+                pos = self.quick_money(m, at, m.start(u), m.group(n), m.group(s)) or self.number(at, m.start(u))
+        return self.out
+
+    def quick_money(self, m: re.Match[str], at: int, num_end: int, unit: str, sub: str | None) -> int:
+        """Money read by the anchor ("500k", "2.000.000đ"), if its number is well formed; else 0."""
+        low = self.low
+        if (at > self.floor and (low[at - 1] in ".,$_" or low[at - 1].isalnum())) or not _is_number(low[at:num_end]):
+            return 0
+        end = m.end()
+        attrs = money_attrs(low[at:num_end], unit, sub)
+        return self.add_money(at, end, attrs)
+
+    # --- links and e-mails --------------------------------------------------------------------------------------
+    def link(self, at: int) -> int:
+        """A link or e-mail around the dot or "@" at ``at``: read leftwards to its start, then forwards."""
+        if self.rev is None:
+            self.rev = self.low[::-1]
+        r = P.reverse_host().match(self.rev, self.n - at)
+        if r is None:
+            return at + 1
+        start = self.n - r.end()
+        if start < self.floor:  # labels glued to the entity before: start after it, at a letter or digit
+            start = self.floor
+            while start < at and not self.low[start].isalnum():
+                start += 1
+        m = P.forward_url().match(self.low, start)
+        if m is None or m.end() <= at:
+            return at + 1
+        if m.lastgroup == "email":
+            return self.email(m.start(), m.end())
+        return max(self.url(m.start(), m.end(), m.group("ntld")), at + 1)
+
+    def url(self, start: int, end: int, naked_tld: str | None) -> int:
+        low = self.low
+        while end > start and low[end - 1] in _TRAIL:
+            end -= 1
+        attrs = url_attrs(low[start:end])
+        if naked_tld and naked_tld in path_only_tlds() and not attrs["path"].strip("/") and not (
+                is_shortener(attrs["domain"]) or attrs["official_of"]):
+            return end  # "cong.co", "thu 7.cn": a word, not a link
+        return self.add("url", start, end, attrs)
+
+    def email(self, start: int, end: int) -> int:
+        domain = self.low[start:end].rpartition("@")[2]
+        a = url_attrs(domain)
+        attrs = {k: a[k] for k in ("domain", "registered_domain", "tld", "official_of", "lookalike_of", "cheap_tld")}
+        attrs["freemail"] = is_freemail(attrs["registered_domain"])
+        if attrs["freemail"]:
+            attrs["official_of"] = None  # "vcb.hotro@gmail.com" is not Google writing, nor the bank
+        return self.add("email", start, end, attrs)
+
+    # --- numbers ------------------------------------------------------------------------------------------------
+    def number(self, at: int, run_end: int) -> int:
+        """Read the number whose digits are ``low[at:run_end]``; try only the shapes its neighbours allow."""
+        low, n = self.low, self.n
+        q = low[run_end:run_end + 1]
+        q2 = low[run_end + 1:run_end + 2] if q in _SEPARATORS else ""
+        if run_end - at <= 2 and q not in _AFTER_SHORT and q2 not in _UNIT_FIRST and (
+                at <= self.floor or low[at - 1] not in _BEFORE_SHORT):
+            return run_end  # "2 phut", "100%"... a short number that is nothing by itself
+        run = low[at:run_end]
+        start = at
+        while start > self.floor and start > at - 3 and low[start - 1] in _BEFORE_NUMBER:
+            start -= 1
+        while start < at and low[start] == " ":
+            start += 1
+        lead = low[start:at]
+        shapes = P.shapes()
+        if lead:
+            if "*" in lead and (m := shapes["ussd"].match(low, at - 1)):
+                s, e = m.span()
+                return self.add("shortcode", s, e, {"code": low[s:e], "ussd": True, "premium": False})
+            if "$" in lead and (m := shapes["money"].match(low, start)):
+                return self.money(m)
+        dots = run.count(".")
+        if dots >= 3 and (m := shapes["ip"].match(low, at)):
+            if self.rev is None:
+                self.rev = low[::-1]
+            r = P.reverse_scheme().match(self.rev, n - at)  # "http://103.45.67.89/a"
+            return self.url(max(n - r.end(), self.floor) if r else at, m.end(), None)
+        if (q in _UNIT_FIRST or q2 in _UNIT_FIRST) and (m := shapes["money"].match(low, at)):
+            return self.money(m)
+        digits = len(run) - dots - run.count(",")
+        if (digits >= 3 or q in _MASK) and (claimed := self.keyword(at)):
+            return claimed
+        if run[0] == "0" or "+" in lead or "(" in lead or run.startswith(("84", "18", "19")):
+            m = shapes["phone"].match(low, start) or (start < at and shapes["phone"].match(low, at))
+            if m:
+                s, e = m.span()
+                return self.add("phone", s, e, phone_attrs(low[s:e]))
+        if q in _MASK and (m := shapes["masked"].match(low, at)):
+            s, e = m.span()
+            if e - s == 10 and _MASKED_MOBILE.match(low, s):  # "(0377xxx295)": a mobile number shown masked
+                return self.add("phone", s, e, phone_attrs(low[s:e], masked=True))
+            return self.add("account", s, e, {"masked": True, "digits": sum(c.isdigit() for c in low[s:e])})
+        if q == " " and 4 <= digits <= 8 and (m := shapes["otpsfx"].match(low, at)):
+            return self.add("otp", at, m.end(), {"length": m.end() - at})
+        if q in _DATE_NEXT or dots == 2:
+            m = shapes["datetime"].match(low, at)
+            if m:
+                return self.datetime(at, m.end())
+        return run_end
+
+    def money(self, m: Any) -> int:
+        s, e = m.span()
+        if m.group("musd"):
+            attrs = money_attrs(m.group("musd"), "$")
+        else:
+            attrs = money_attrs(m.group("mnum"), m.group("munit"), m.group("msub"))
+        return self.add_money(s, e, attrs)
+
+    def add_money(self, s: int, e: int, attrs: dict[str, Any]) -> int:
+        if attrs["currency"] == "VND" and attrs["value"] < 100 and not attrs["informal"] and attrs["unit"] not in (
+                "nghìn", "nghin", "ngàn", "ngan", "triệu", "trieu", "tỷ", "tỉ", "ty"):
+            return e  # "08 đồng giá", "0 dong": no price is under 100 dong
+        if s and self.low[s - 1] in "+-":
+            attrs["sign"] = self.low[s - 1]
+        return self.add("money", s, e, attrs)
+
+    def keyword(self, at: int) -> int:
+        """If a keyword right before the number claims it, add that entity and return its end (else 0)."""
+        before = self.low[max(self.floor, at - 48):at].replace(":", " ").replace(",", " ").split()[-7:]
+        last_words = P.keyword_last_words()
+        if last_words.keys().isdisjoint(before):
+            return 0  # the common case: no keyword among the words just before the number
+        kinds = frozenset().union(*(last_words[w] for w in before if w in last_words))
+        if not any(P.number_for(k).match(self.low, at) for k in kinds):
+            return 0  # "lien he 0912 345 678": a keyword, but the number is not the shape it would claim
+        if self.rev is None:
+            self.rev = self.low[::-1]
+        c = P.context().match(self.rev, self.n - at)
+        if c is None:
+            return 0
+        kind, limit = P.keyword_kind()[c.group("kw")[::-1]]
+        between = c.group("between")[::-1]
+        words = between.replace(":", " ").replace(",", " ").split()
+        if len(words) > limit:
+            return 0
+        if kind == "shortcode" and not all(w.strip(":,") in P.SHORTCODE_LINK_WORDS for w in words):
+            return 0
+        if kind == "otp" and not P.OTP_NOT_WORDS.isdisjoint(words):
+            return 0
+        m = P.number_for(kind).match(self.low, at)
+        if m is None:
+            return 0
+        s, e = m.span()
+        raw = self.low[s:e]
+        if kind == "account":
+            masked = "x" in raw or "*" in raw
+            return self.add("account", s, e, {"masked": masked, "digits": sum(ch.isdigit() for ch in raw)})
+        if kind == "phone":
+            return self.add("phone", s, e, phone_attrs(raw, masked=True))
+        if kind in ("otp", "otp_is"):
+            return self.add("otp", s, e, {"length": sum(ch.isdigit() for ch in raw)})
+        if kind == "money":
+            attrs = money_attrs(raw, None)
+            sign = self.low[s - 1] if s and self.low[s - 1] in "+-" else None
+            if sign:
+                attrs["sign"] = sign
+            return self.add("money", s, e, attrs)
+        return self.add("shortcode", s, e, {"code": raw, "ussd": False, "premium": len(raw) == 4 and raw[0] in "678"})
+
+    def datetime(self, s: int, e: int) -> int:
+        attrs = datetime_attrs(self.low[s:e])
+        if attrs is None:
+            return e
+        return self.add("datetime", s, e, attrs)
+
+
+_TRIGGER = re.compile(r"[0-9.@]")
+
+
+def _check(text: Any) -> str:
+    if isinstance(text, str):
+        return text
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    raise InputFormatError(f"find_entities expects a str message, got {type(text).__name__}; convert it with str() "
+                           "or drop it first.")
+
+
+def find_entities(text: str) -> list[Entity]:
+    """Typed spans of ``text``, sorted by start and never overlapping (``text[e.start:e.end] == e.text``).
+
+    ``None`` and NaN count as empty messages; other non-strings raise :class:`~spamguard.errors.InputFormatError`.
+
+    >>> [(e.kind, e.attrs["value"]) for e in find_entities("Nhan ngay 1tr5 khi nap 500k")]
+    [('money', 1500000.0), ('money', 500000.0)]
+    """
+    if type(text) is not str:
+        text = _check(text)
+    if _TRIGGER.search(text) is None:  # no digit, dot or @: no entity is possible
+        return []
+    return _Scanner(text, _lower(text)).run()
+
+
+def find_entities_batch(texts: Iterable[str]) -> list[list[Entity]]:
+    """``[find_entities(t) for t in texts]``, in one pass over the messages joined with ``"\\x1e"``."""
+    if isinstance(texts, str):
+        raise InputFormatError("find_entities_batch expects an iterable of messages, got a single str; wrap it in "
+                               "a list or call find_entities().")
+    texts = [_check(t) for t in texts]
+    if any(SEPARATOR in t for t in texts):  # a message holding the separator itself: one at a time
+        return [find_entities(t) for t in texts]
+    out: list[list[Entity]] = [[] for _ in texts]
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    joined = SEPARATOR.join(texts)
+    for e in _Scanner(joined, _lower(joined)).run():
+        i = bisect.bisect_right(starts, e.start) - 1
+        base = starts[i]
+        out[i].append(_entity(e.kind, e.start - base, e.end - base, e.text, e.placeholder, e.attrs))
+    return out
+
+
+def entity_tokens(entity: Entity) -> tuple[str, ...]:
+    """Attribute tokens for the models, beside ``entity.placeholder`` (e.g. ``"__url_lookalike__"``)."""
+    kind, attrs = entity.kind, entity.attrs
+    if kind == "url":
+        return url_tokens(attrs)
+    if kind == "email":
+        return tuple(t for t, on in (("__email_lookalike__", attrs.get("lookalike_of")),
+                                     ("__email_official__", attrs.get("official_of")),
+                                     ("__email_freemail__", attrs.get("freemail"))) if on)
+    if kind == "phone":
+        return phone_tokens(attrs)
+    if kind == "money":
+        return money_tokens(attrs)
+    if kind == "account":
+        return ("__account_masked__",) if attrs.get("masked") else ("__account_full__",)
+    if kind == "otp":
+        return (f"__otp_len{attrs.get('length', 0)}__",)
+    if kind == "shortcode":
+        if attrs.get("ussd"):
+            return ("__shortcode_ussd__",)
+        return ("__shortcode_premium__",) if attrs.get("premium") else ()
+    if kind == "datetime":
+        return datetime_tokens(attrs)
+    return ()

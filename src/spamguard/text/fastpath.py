@@ -1,0 +1,105 @@
+"""normalize_batch(): the per-message pipeline of :mod:`spamguard.text.normalize`, with the checks done once.
+
+All messages are joined with the U+001E record separator; the dirty-character search, entity search,
+lower-casing, accent removal and the "may anything be obfuscated / misplaced / teencode here" checks each run once
+over the joined text. Only the messages those checks flag go through the full per-message steps; the others (most
+real traffic) are sliced out of the joined results. The output is identical to ``[normalize(t) for t in texts]``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import accumulate
+
+from spamguard.errors import InputFormatError
+from spamguard.text import lane
+from spamguard.text import normalize as _n
+from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_units
+from spamguard.text.types import Entity, Normalized
+from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
+
+_SEP = "\x1e"
+
+
+def _starts(pieces: list[str]) -> list[int]:
+    return [0, *accumulate(len(p) + 1 for p in pieces)][:-1]
+
+
+def _owners(positions: Iterable[int], starts: list[int]) -> set[int]:
+    return {bisect_right(starts, p) - 1 for p in positions}
+
+
+def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
+    """normalize() over many messages, sharing the regex, lower-casing and entity passes."""
+    if isinstance(texts, str):
+        raise InputFormatError("normalize_batch() expects an iterable of messages, got a single str; "
+                               "wrap it in a list or call normalize().")
+    texts = [_n._check(t) for t in texts]
+    if not texts:
+        return []
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1:  # a message carries the separator itself
+        return [_n.normalize(t) for t in texts]
+
+    cleaned = list(texts)
+    states: dict[int, tuple[list[int], dict[str, int]]] = {}
+    if DIRTY_BATCH.search(joined) is not None:
+        for i in _owners((m.start() for m in DIRTY_BATCH.finditer(joined)), _starts(texts)):
+            if DIRTY.search(texts[i]) is not None:
+                counts = dict(_n._ZERO)
+                cleaned[i], offsets = clean(texts[i], counts)
+                states[i] = (offsets, counts)
+        joined = _SEP.join(cleaned)
+    starts = _starts(cleaned)
+
+    per_message: list[list[Entity]] = [[] for _ in texts]
+    for e in _n.find_entities(joined):
+        i = bisect_right(starts, e.start) - 1
+        base = starts[i]
+        per_message[i].append(Entity(e.kind, e.start - base, e.end - base, e.text, e.placeholder, e.attrs))
+
+    low = joined.lower()
+    if len(low) != len(joined):
+        lowered = [None] * len(texts)  # odd characters: every message lowers itself
+        general = set(range(len(texts)))
+        hits_by_message = {}
+    else:
+        lowered = low.split(_SEP)
+        general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
+        data = lane.encode_lossy(low)
+        folded = lane.fold(data)
+        general |= _owners(lane.obfuscation_positions(folded), starts)
+        units = lane.unit_string(data)
+        words = set(units.replace(_SEP, " ").split())
+        suspects = _n.tone_suspects(words)
+        teen = TEENCODE_KEYS.intersection(words)
+        unit_strs = units.split(_SEP)
+        hits_by_message: dict[int, set[str]] = {}
+        if teen:
+            padded = " " + units.replace(_SEP, " ") + " "
+            for key in teen:
+                needle = f" {key} "
+                pos = padded.find(needle)
+                while pos >= 0:
+                    hits_by_message.setdefault(bisect_right(starts, pos) - 1, set()).add(key)
+                    pos = padded.find(needle, pos + len(key) + 1)
+        if suspects:
+            general |= {i for i, piece in enumerate(unit_strs) if not suspects.isdisjoint(piece.split())}
+        ascii_all = lane.decode(folded).split(_SEP)
+
+    out = []
+    zero = _n._ZERO
+    for i, raw in enumerate(texts):
+        ents = per_message[i]
+        if i in general:
+            offsets, counts = states.get(i, (None, dict(zero)))
+            out.append(_n._finish(raw, cleaned[i], lowered[i] if offsets is None else None, offsets, counts, ents))
+        else:
+            text = lowered[i]
+            spans = [(e.start, e.end) for e in ents]
+            hits = hits_by_message.get(i)
+            expansions = expansions_in_units(text, unit_strs[i], hits, spans) if hits else []
+            out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], list(range(len(text))),
+                                  ents, dict(zero), expansions, spans))
+    return out

@@ -1,0 +1,150 @@
+"""A one-byte-per-character view of clean lower-case text, so the hot path runs in C (bytes.translate, split, in).
+
+Almost every message, once cleaned and lower-cased, uses only ASCII, the 67 lower-case Vietnamese letters and a
+few symbols and emoji: 256 characters at most. Encoding it with a charmap gives one byte per character; accent
+removal, splitting into syllables and the "is there any obfuscation here" checks then cost a ``translate`` and a
+few substring searches. Text with other characters returns None from :func:`encode` and takes the regex path.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from spamguard.text.unicode_fold import ASCII_TABLE, VIET_LOWER
+
+_EXTRA = ("“”‘’–—•·«»°€£¥₫×÷©®±←→⇒★☎✔✓✅❌❗❤✨⭐⏰⚡⚠♥"
+          "🔥🎁👉👇💰💵💸💯🏆🎉😍😂🙏👍💥📣📢📞📱💳🌟📌🔔")
+_DECODE = "".join(map(chr, range(128))) + VIET_LOWER + _EXTRA
+assert len(_DECODE) <= 256, len(_DECODE)
+_DECODE += "".join(chr(0xF0000 + i) for i in range(256 - len(_DECODE)))  # unused, private-use plane
+_ENCODE = codecs.charmap_build(_DECODE)
+_VIET_BYTES = range(128, 128 + len(VIET_LOWER))
+
+
+def _table(fn) -> bytes:
+    return bytes(fn(i) for i in range(256))
+
+
+_FOLD = _table(lambda i: ASCII_TABLE.get(ord(_DECODE[i]), i) if i in _VIET_BYTES else i)
+_ALNUM = {i for i in range(256) if chr(i).isalnum() and i < 128} | set(_VIET_BYTES)
+_SEP = _table(lambda i: i if i in _ALNUM else 32)
+# Same, but keeping the record separator (batches) and \x01 (an entity marker) as units of their own.
+_SEP_KEEP = _table(lambda i: i if i in _ALNUM or i in (0x01, 0x1E) else 32)
+NOT_LANE = re.compile("[^" + re.escape(_DECODE) + "]")
+
+
+def _leet_cls(i: int) -> int:
+    c = chr(i)
+    if c.isalpha() and i < 128 or i in _VIET_BYTES:
+        return ord("a")
+    if c in "0134":
+        return ord("0")
+    if c.isdigit():
+        return ord("9")
+    return ord("@") if c in "@$!" else 32
+
+
+_LEET_CLS = _table(_leet_cls)
+_LEET_PATTERNS = (b"a0a", b"a00a", b"a0 ", b" 0aa", b"a@a")
+_DIGIT0 = _table(lambda i: ord("0") if chr(i).isdigit() and i < 128 else i)  # "1oo%", "5ook"
+_SPACED_CLS = _table(lambda i: ord("a") if _LEET_CLS[i] == ord("a") else
+                     (i if chr(i) in " .-_*|" else ord("#")))
+_VOWELS = frozenset(b"aeiouy")
+_DIGITS = frozenset(b"0123456789")
+_LEFT = _table(lambda i: i if _LEET_CLS[i] == ord("a") else 1)
+_RIGHT = _table(lambda i: i if _LEET_CLS[i] == ord("a") else 2)
+
+
+def encode_lossy(text: str) -> bytes:
+    """One byte per character; characters outside the lane become ``?`` (find them with NOT_LANE)."""
+    return codecs.charmap_encode(text, "replace", _ENCODE)[0]
+
+
+def encode(text: str) -> bytes | None:
+    """One byte per character, or None if the text has a character outside the 256 of the lane."""
+    try:
+        return codecs.charmap_encode(text, "strict", _ENCODE)[0]
+    except UnicodeEncodeError:
+        return None
+
+
+def fold(data: bytes) -> bytes:
+    """Accent-free bytes (ASCII where the text was ASCII or Vietnamese)."""
+    return data.translate(_FOLD)
+
+
+def decode(data: bytes) -> str:
+    return codecs.charmap_decode(data, "strict", _DECODE)[0]
+
+
+def unit_string(data: bytes) -> str:
+    """The text with every non-unit character a space, record separators and \x01 markers kept."""
+    return decode(data.translate(_SEP_KEEP))
+
+
+def ascii_unit_string(folded: bytes) -> str:
+    return folded.translate(_SEP_KEEP).decode("latin-1")
+
+
+# Class patterns (see _LEET_CLS) where leetspeak may be: letter-digit-letter, a digit ending a word of 2+ letters,
+# a digit starting a word of 2+ letters, "@" "$" "!" between letters. Searched in " " + classes + " ".
+_LEET_NEEDLES = ("a0a", "a00a", "aa0 ", " 0aa", "a@a")
+_SPACED_NEEDLES = ("a a a a", "a.a.a", "a-a-a", "a_a_a", "a*a*a", "a|a|a")
+
+
+def _find_all(haystack: str, needles: tuple[str, ...], shift: int = 0) -> list[int]:
+    out = []
+    for needle in needles:
+        pos = haystack.find(needle)
+        while pos >= 0:
+            out.append(pos - shift)
+            pos = haystack.find(needle, pos + 1)
+    return out
+
+
+def repeat_runs(folded: bytes) -> list[tuple[int, int]]:
+    """Runs of one letter to collapse: 3+ of a vowel or 4+ of a consonant, not touching a digit ("0123xxx456").
+
+    Found with an XOR of the text and itself shifted by one (zero bytes where neighbours are equal letters).
+    """
+    n = len(folded)
+    if n < 3:
+        return []
+    diff = (int.from_bytes(folded[:-1].translate(_LEFT), "big")
+            ^ int.from_bytes(folded[1:].translate(_RIGHT), "big")).to_bytes(n - 1, "big")
+    out = []
+    pos = diff.find(b"\x00\x00")
+    while pos >= 0:
+        letter = folded[pos]
+        end = pos + 3
+        while end < n and folded[end] == letter:
+            end += 1
+        long_enough = end - pos >= (3 if letter in _VOWELS else 4)
+        if long_enough and not (pos and folded[pos - 1] in _DIGITS or end < n and folded[end] in _DIGITS):
+            out.append((pos, end))
+        pos = diff.find(b"\x00\x00", end)
+    return out
+
+
+def obfuscation_positions(folded: bytes) -> list[int]:
+    """Positions where a de-obfuscation step may apply (leet, O in a number, spaced or repeated letters).
+
+    A superset check: a message with no position has nothing to undo. Works on one message or on many joined
+    with the record separator (no pattern crosses it).
+    """
+    out = _find_all(" " + folded.translate(_LEET_CLS).decode("latin-1") + " ", _LEET_NEEDLES, 1)
+    out += _find_all(folded.translate(_DIGIT0).decode("latin-1"), ("0o",))
+    out += _find_all(folded.translate(_SPACED_CLS).decode("latin-1"), _SPACED_NEEDLES)
+    out += [start for start, _ in repeat_runs(folded)]
+    return out
+
+
+def obfuscation_flags(folded: bytes) -> tuple[bool, bool, bool, bool]:
+    """Which de-obfuscation steps may apply to one message: (leet, O in a number, spaced, repeated letters)."""
+    cls = " " + folded.translate(_LEET_CLS).decode("latin-1") + " "
+    leet = any(needle in cls for needle in _LEET_NEEDLES)
+    onum = b"0o" in folded.translate(_DIGIT0)
+    spaced_cls = folded.translate(_SPACED_CLS).decode("latin-1")
+    spaced = any(needle in spaced_cls for needle in _SPACED_NEEDLES)
+    return leet, onum, spaced, bool(repeat_runs(folded))

@@ -1,0 +1,160 @@
+"""normalize(): clean a message, find its entities, undo obfuscation, and keep a map back to the raw text.
+
+Order of the steps (each skipped when a cheap check says it has nothing to do):
+
+1. Unicode cleaning (NFC, compatibility folding, invisible characters, stray marks, look-alike letters).
+2. Entities, found on the cleaned cased text, so that URLs and e-mails are protected from the next steps.
+3. Lower-casing, then de-obfuscation (leetspeak, O in numbers, spaced and repeated letters) outside entities.
+4. Tone placement (hoà -> hòa), the accent-free form, teencode expansions.
+
+``normalize_batch`` (in :mod:`spamguard.text.fastpath`) runs the same steps with the checks done once over all
+messages joined with the U+001E record separator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from spamguard.errors import InputFormatError
+from spamguard.text import deobfuscate as _deobf
+from spamguard.text import lane
+from spamguard.text.syllable import TONE_CANDIDATE, fix_tone, fix_tones
+from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_units, find_expansions
+from spamguard.text.types import OBFUSCATION_KINDS, Entity, Normalized
+from spamguard.text.unicode_fold import ASCII_TABLE, DIRTY, clean, lower_with_offsets
+
+try:
+    from spamguard.text.entities import find_entities
+except ModuleNotFoundError as exc:  # until the entities module lands
+    if exc.name != "spamguard.text.entities":
+        raise
+
+    def find_entities(text: str) -> list[Entity]:
+        return []
+
+_SEP = "\x1e"
+_ZERO = dict.fromkeys(OBFUSCATION_KINDS, 0)
+_TONE_OK: set[str] = set()  # words already checked: their tone mark is where it belongs
+
+
+def _check(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""  # an empty cell (None, NaN) is an empty message, as in find_entities
+    if not isinstance(text, str):
+        raise InputFormatError(f"normalize() expects a str, got {type(text).__name__}; decode bytes first "
+                               "and pass one message at a time (or use normalize_batch for an iterable).")
+    return text
+
+
+def _clean(text: str) -> tuple[str, list[int] | None, dict[str, int]]:
+    """Step 1: the cleaned cased text, its offsets (None = identity) and the counts so far."""
+    counts = dict(_ZERO)
+    if DIRTY.search(text) is None:
+        return text, None, counts
+    cleaned, offsets = clean(text, counts)
+    return cleaned, offsets, counts
+
+
+def _finish(original: str, cleaned: str, lowered: str | None, offsets: list[int] | None,
+            counts: dict[str, int], entities: list[Entity]) -> Normalized:
+    """Steps 3-4, given the cleaned text and the entities found in it (spans of ``cleaned``)."""
+    if lowered is None or offsets is not None:
+        lowered, offsets = lower_with_offsets(cleaned, offsets if offsets is not None else range(len(cleaned)))
+        if len(lowered) != len(cleaned):
+            entities = []  # the cased text does not line up any more (only odd characters do this)
+    clean_offsets = offsets
+    spans = [(e.start, e.end) for e in entities]
+    text = lowered
+    data = lane.encode(text)
+    if data is not None:
+        folded = lane.fold(data)
+        flags = lane.obfuscation_flags(folded)
+    else:
+        flags = _deobf._flags(text)
+    if any(flags):
+        before = text
+        text, new_offsets, spans = _deobf.deobfuscate(
+            text, list(offsets) if offsets is not None else list(range(len(text))), spans, counts, flags)
+        if text != before:
+            offsets = new_offsets
+            data = lane.encode(text)
+            folded = lane.fold(data) if data is not None else None
+    if data is not None:
+        unit_str = lane.unit_string(data)
+        words = unit_str.split()
+        suspects = tone_suspects(words)
+        if suspects:
+            fixed = _fix_suspects(text, unit_str, suspects)
+            if fixed != text:
+                text, data = fixed, lane.encode(fixed)
+                folded = lane.fold(data)
+                unit_str = lane.unit_string(data)
+                words = unit_str.split()
+        ascii_text = text if text.isascii() else lane.decode(folded)
+        hits = TEENCODE_KEYS.intersection(words)
+        expansions = expansions_in_units(text, unit_str, hits, spans) if hits else []
+    else:
+        if not text.isascii() and TONE_CANDIDATE.search(text):
+            text = fix_tones(text)
+        ascii_text = text if text.isascii() else text.translate(ASCII_TABLE)
+        expansions = find_expansions(text, spans)
+    if clean_offsets is not None and entities:
+        entities = [_relocate(e, original, clean_offsets) for e in entities]
+    return Normalized(
+        original=original, text=text, ascii=ascii_text,
+        offsets=list(range(len(text))) if offsets is None else list(offsets),
+        entities=entities, counts=counts, expansions=expansions, entity_spans=spans,
+    )
+
+
+def tone_suspects(words: Iterable[str]) -> set[str]:
+    """Words that may carry a misplaced tone mark; words found fine are remembered."""
+    suspects = set()
+    for word in set(words).difference(_TONE_OK):
+        if TONE_CANDIDATE.search(word) and (not word.isalpha() or fix_tone(word) != word):
+            suspects.add(word)
+        else:
+            _TONE_OK.add(word)
+    if len(_TONE_OK) > 200_000:
+        _TONE_OK.clear()
+    return suspects
+
+
+def _fix_suspects(text: str, unit_str: str, suspects: set[str]) -> str:
+    """fix_tones(text), touching only the suspect words (found through the aligned unit string)."""
+    if not all(w.isalpha() for w in suspects):
+        return fix_tones(text)
+    padded = f" {unit_str} "
+    for word in suspects:
+        fixed = fix_tone(word)
+        if fixed == word:
+            continue
+        needle = f" {word} "
+        pos = padded.find(needle)
+        while pos >= 0:
+            text = text[:pos] + fixed + text[pos + len(word):]
+            pos = padded.find(needle, pos + len(word) + 1)
+    return text
+
+
+def _relocate(entity: Entity, original: str, offsets) -> Entity:
+    start = offsets[entity.start] if entity.start < len(offsets) else len(original)
+    end = offsets[entity.end - 1] + 1 if entity.end > entity.start else start
+    if start == entity.start and end == entity.end:
+        return entity
+    return Entity(entity.kind, start, end, original[start:end], entity.placeholder, entity.attrs)
+
+
+def normalize(text: str) -> Normalized:
+    """Clean one message; see :class:`~spamguard.text.types.Normalized` for what comes back.
+
+    >>> normalize("Tài khoản Th0ng ba0 bị khoá").text
+    'tài khoản thong bao bị khóa'
+    """
+    text = _check(text)
+    cleaned, offsets, counts = _clean(text)
+    entities = find_entities(cleaned)
+    return _finish(text, cleaned, None if offsets is not None else cleaned.lower(), offsets, counts, entities)

@@ -1,0 +1,82 @@
+"""Teencode and SMS abbreviations (``ko`` -> ``không``, ``stk`` -> ``số tài khoản``) from ``data/teencode.tsv``.
+
+Expansions are added information: the text keeps the word as written. A key right after a number is skipped,
+because there it is a unit ("500k", "500 k" is money, "10 h" is a time).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def _load() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    path = Path(__file__).with_name("data") / "teencode.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, expansion = line.split("\t")[:2]
+        table.setdefault(key, []).append(expansion)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+TEENCODE = _load()
+TEENCODE_KEYS = frozenset(TEENCODE)
+_KEYS = re.compile(
+    r"(?<![\w@$])(?:" + "|".join(map(re.escape, sorted(TEENCODE, key=len, reverse=True))) + r")(?![\w@])"
+)
+
+
+def _after_number(text: str, start: int) -> bool:
+    """True if a number ends just before ``start`` (spaces allowed): "500 k" is money, "10 h" a time."""
+    j = start - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    while j >= 0 and text[j] in ".,":
+        j -= 1
+    return j >= 0 and text[j].isdigit()
+
+
+def find_expansions(text: str, spans: list[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+    """``(start, end, expansion)`` for each teencode word of a lower-case text, outside the given spans."""
+    out = []
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    for m in _KEYS.finditer(text):
+        start, end = m.span()
+        i = bisect_right(starts, end - 1) - 1
+        if i >= 0 and spans[i][1] > start:
+            continue
+        if start and _after_number(text, start):
+            continue
+        out.extend((start, end, expansion) for expansion in TEENCODE[m.group()])
+    return out
+
+
+def expansions_in_units(text: str, unit_str: str, hits: Iterable[str], spans: list[tuple[int, int]] = ()
+                        ) -> list[tuple[int, int, str]]:
+    """find_expansions() for lane text, given its unit string (same length, non-units blanked) and the keys in it."""
+    padded = f" {unit_str} "
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    n = len(text)
+    out = []
+    for key in hits:
+        needle = f" {key} "
+        pos = padded.find(needle)
+        while pos >= 0:
+            start, end = pos, pos + len(key)
+            pos = padded.find(needle, end + 1)
+            if start and text[start - 1] in "@$_" or end < n and text[end] in "@_":
+                continue
+            i = bisect_right(starts, end - 1) - 1
+            if i >= 0 and spans[i][1] > start:
+                continue
+            if start and _after_number(text, start):
+                continue
+            out.extend((start, end, expansion) for expansion in TEENCODE[key])
+    out.sort(key=lambda x: x[0])
+    return out

@@ -1,0 +1,219 @@
+"""Tokens for the models: syllables and syllable bigrams (default) or underthesea words, with entity placeholders.
+
+Syllable mode emits, from the normalized text, each syllable and each pair of neighbouring syllables
+("tài", "khoản", "tài_khoản"), and the same from the accent-free text with a "~" prefix ("~tai", "~tai_khoan"),
+so messages written with and without diacritics share features. One-letter syllables (ở, à, ạ) are kept. Each
+entity becomes its placeholder plus its attribute tokens; a run of digits becomes a shape token ("__num6__");
+teencode expansions add the tokens of the expanded words.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import accumulate
+
+from spamguard.errors import InputFormatError
+from spamguard.text import lane
+from spamguard.text.fastpath import normalize_batch
+from spamguard.text.normalize import normalize
+from spamguard.text.types import Entity, Normalized
+from spamguard.text.unicode_fold import strip_accents
+
+try:
+    from spamguard.text.entities import entity_tokens
+except ModuleNotFoundError as exc:  # until the entities module lands
+    if exc.name != "spamguard.text.entities":
+        raise
+
+    def entity_tokens(entity: Entity) -> tuple[str, ...]:
+        return ()
+
+MODES = ("syllable", "word")
+_UNIT = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+_SEP = "\x1e"
+
+
+def _shape(unit: str) -> str:
+    return f"__num{min(len(unit), 12)}__" if unit.isdigit() else unit
+
+
+_MARK = "\x01"  # stands for an entity while splitting; replaced by its placeholder
+_UNIT_OR_MARK = re.compile(r"[^\W_]+|\x01")
+
+
+def _units(text: str) -> list[str]:
+    units = _UNIT.findall(text)
+    if _DIGIT.search(text):
+        units = [_shape(u) for u in units]
+    return units
+
+
+def _grams(units: list[str], prefix: str = "") -> list[str]:
+    if prefix:
+        out = [prefix + u for u in units if not u.startswith("__")]
+        out += [f"{prefix}{a}_{b}" for a, b in zip(units, units[1:])]
+        return out
+    return units + [f"{a}_{b}" for a, b in zip(units, units[1:])]
+
+
+@lru_cache(maxsize=4096)
+def _expansion_tokens(expansion: str) -> tuple[str, ...]:
+    units = _units(expansion)
+    return (*_grams(units), *_grams(_units(strip_accents(expansion)), "~"))
+
+
+def _masked(norm: Normalized) -> tuple[str, str]:
+    """The text and its accent-free form with each entity span replaced by a marker unit."""
+    if not norm.entity_spans:
+        return norm.text, norm.ascii
+    text, asc, last = [], [], 0
+    for start, end in norm.entity_spans:
+        text += (norm.text[last:start], f" {_MARK} ")
+        asc += (norm.ascii[last:start], f" {_MARK} ")
+        last = end
+    text.append(norm.text[last:])
+    asc.append(norm.ascii[last:])
+    return "".join(text), "".join(asc)
+
+
+def _unit_strings(text: str, asc: str) -> tuple[str, str]:
+    """Units (syllables, numbers, entity markers) of both forms, as space-separated strings."""
+    data = lane.encode(text)
+    if data is None:
+        return " ".join(_UNIT_OR_MARK.findall(text)), " ".join(_UNIT_OR_MARK.findall(asc))
+    units = lane.unit_string(data)
+    return units, (units if text.isascii() else lane.ascii_unit_string(lane.fold(data)))
+
+
+_SHAPES = [f"__num{n}__" for n in range(13)]
+_NUMBER_UNIT = re.compile(r"\b\d+\b")
+
+
+def _shape_match(m: re.Match) -> str:
+    return _SHAPES[min(m.end() - m.start(), 12)]
+
+
+def _shape_all(unit_str: str) -> str:
+    """Digits-only units become shape tokens ("482913" -> "__num6__")."""
+    return _NUMBER_UNIT.sub(_shape_match, unit_str) if _DIGIT.search(unit_str) else unit_str
+
+
+def _fill(unit_str: str, places: list[str]) -> str:
+    parts = unit_str.split(_MARK)
+    out = [parts[0]]
+    for place, part in zip(places, parts[1:]):
+        out += (place, part)
+    return "".join(out)
+
+
+def _assemble(norm: Normalized, unit_str: str, ascii_str: str, shaped: bool = False) -> list[str]:
+    """Tokens from the unit strings of the text and of its accent-free form (``ascii_str is unit_str`` if equal)."""
+    same = ascii_str is unit_str
+    if not shaped:
+        unit_str = _shape_all(unit_str)
+        ascii_str = unit_str if same else _shape_all(ascii_str)
+    if norm.entity_spans:
+        places = [f" {e.placeholder} " for e in norm.entities]
+        unit_str = _fill(unit_str, places)
+        ascii_str = unit_str if same else _fill(ascii_str, places)
+    units = unit_str.split()
+    tokens = units + [f"{a}_{b}" for a, b in zip(units, units[1:])]
+    if same:
+        plain = tokens
+    else:
+        asc = ascii_str.split()
+        plain = asc + [f"{a}_{b}" for a, b in zip(asc, asc[1:])]
+    if plain:
+        tokens += ("~" + " ~".join(plain)).split(" ")
+    for entity in norm.entities:
+        tokens += entity_tokens(entity)
+    for _, _, expansion in norm.expansions:
+        tokens += _expansion_tokens(expansion)
+    return tokens
+
+
+def syllable_tokens(norm: Normalized) -> list[str]:
+    """Syllable-mode tokens of one normalized message."""
+    return _assemble(norm, *_unit_strings(*_masked(norm)))
+
+
+def _syllable_tokens_batch(norms: list[Normalized]) -> list[list[str]]:
+    """syllable_tokens() for many messages, with one lane encoding, shaping and split for all of them."""
+    masked = [_masked(n) for n in norms]
+    joined = _SEP.join(t for t, _ in masked)
+    if not norms or joined.count(_SEP) != len(norms) - 1:
+        return [syllable_tokens(n) for n in norms]
+    starts = [0, *accumulate(len(t) + 1 for t, _ in masked)][:-1]
+    odd = {bisect_right(starts, m.start()) - 1 for m in lane.NOT_LANE.finditer(joined)}
+    data = lane.encode_lossy(joined)
+    units = _shape_all(lane.unit_string(data)).split(_SEP)
+    asc = _shape_all(lane.ascii_unit_string(lane.fold(data))).split(_SEP)
+    out = []
+    for i, norm in enumerate(norms):
+        if i in odd:
+            out.append(_assemble(norm, *_unit_strings(*masked[i])))
+        elif masked[i][0].isascii():
+            out.append(_assemble(norm, units[i], units[i], shaped=True))
+        else:
+            out.append(_assemble(norm, units[i], asc[i], shaped=True))
+    return out
+
+
+def word_tokens(norm: Normalized) -> list[str]:
+    from underthesea import word_tokenize
+
+    pieces, extra, last = [], [], 0
+    for entity, (start, end) in zip(norm.entities, norm.entity_spans):
+        pieces += (norm.text[last:start], f" {entity.placeholder} ")
+        extra += entity_tokens(entity)
+        last = end
+    pieces.append(norm.text[last:])
+    tokens = []
+    for word in word_tokenize("".join(pieces)):
+        if word.startswith("__") and word.endswith("__"):
+            tokens.append(word)
+            continue
+        units = _units(word)
+        if units:
+            joined = "_".join(units)
+            tokens += (joined, "~" + strip_accents(joined))
+    tokens += extra
+    for _, _, expansion in norm.expansions:
+        tokens += _expansion_tokens(expansion)
+    return tokens
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise InputFormatError(f"tokenize mode must be one of {MODES}, got {mode!r}.")
+
+
+def tokenize(text: str | Normalized, mode: str = "syllable") -> list[str]:
+    """Tokens of one message (a raw str or the result of normalize()).
+
+    >>> tokenize("Tài khoản")
+    ['tài', 'khoản', 'tài_khoản', '~tai', '~khoan', '~tai_khoan']
+    """
+    _check_mode(mode)
+    norm = text if isinstance(text, Normalized) else normalize(text)
+    return syllable_tokens(norm) if mode == "syllable" else word_tokens(norm)
+
+
+def tokenize_batch(texts: Iterable[str | Normalized], mode: str = "syllable") -> list[list[str]]:
+    """tokenize() over many messages; raw strings are normalized together with normalize_batch()."""
+    _check_mode(mode)
+    if isinstance(texts, (str, Normalized)):
+        raise InputFormatError("tokenize_batch() expects an iterable of messages, got a single message; "
+                               "wrap it in a list or call tokenize().")
+    items = list(texts)
+    raw = [i for i, t in enumerate(items) if not isinstance(t, Normalized)]
+    if raw:
+        for i, norm in zip(raw, normalize_batch([items[i] for i in raw])):
+            items[i] = norm
+    if mode == "syllable":
+        return _syllable_tokens_batch(items)
+    return [word_tokens(n) for n in items]

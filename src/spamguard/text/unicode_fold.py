@@ -1,0 +1,206 @@
+"""Unicode cleaning with an offset map: NFC, compatibility folding, invisible characters, stray marks, look-alikes.
+
+The fast path is one regex search: a message made only of ASCII, precomposed Vietnamese letters, common punctuation
+and emoji is already clean (:data:`DIRTY` finds nothing) and costs nothing more. Otherwise :func:`clean` rebuilds
+the text unit by unit (a unit is a suspicious character with its base letter and combining marks) and records, for
+every output character, the index of the input character that produced it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data")
+
+VIET_LOWER = (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+)
+VIET_LETTERS = VIET_LOWER + VIET_LOWER.upper()
+
+# Marks Vietnamese writes: five tones, then circumflex, breve, horn.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_SHAPE_MARKS = {"a": "\u0302\u0306", "e": "\u0302", "o": "\u0302\u031b", "u": "\u031b"}
+# Combining marks removed when they survive NFC (generic diacritic blocks; other scripts keep theirs).
+_MARK_RANGES = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SILENT = frozenset("\ufe0e\ufe0f")  # emoji presentation selectors: removed, not an obfuscation
+_EXTRA_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u3164\uffa0\u2800")
+
+
+def _load_homoglyphs() -> tuple[dict[int, str], dict[str, str]]:
+    word: dict[int, str] = {}
+    always: dict[str, str] = {}
+    for line in (_DATA / "homoglyphs.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, repl, scope = line.split("\t")[:3]
+        char = chr(int(code[2:], 16))
+        if scope == "word":
+            word[ord(char)] = repl
+        else:
+            always[char] = repl
+    return word, always
+
+
+HOMOGLYPHS_WORD, _HOMOGLYPHS_ALWAYS = _load_homoglyphs()
+_HOMOGLYPH_CHARS = "".join(map(chr, HOMOGLYPHS_WORD))
+_HAS_HOMOGLYPH = re.compile(f"[{_HOMOGLYPH_CHARS}]")
+_WORDISH = re.compile(r"[^\W_]+")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+# Characters the cleaner leaves unchanged, listed as ranges so that DIRTY is one compiled character class.
+_CLEAN_RANGES = (
+    "\n\x20-\x7e" + VIET_LETTERS
+    + "\u00a1-\u00a7\u00a9\u00ab\u00ac\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb\u00bf\u00d7\u00f7"
+    + "\u2010\u2012-\u2016\u2018-\u2023\u2027\u2030-\u2032\u2035\u2039\u203a\u203b\u203d\u2041-\u2046\u204a-\u2056\u2058-\u205e"
+    + "\u20a0-\u20a7\u20a9-\u20c0\u2190-\u21ff\u2300-\u2328\u232b-\u23ff\u25a0-\u25ff\u2600-\u27bf\u2b00-\u2bff"
+    + "\U0001f300-\U0001faff"
+)
+DIRTY = re.compile(f"[^{_CLEAN_RANGES}]")
+DIRTY_BATCH = re.compile(f"[^{_CLEAN_RANGES}\x1e]")
+_UNIT = re.compile(f"(?s)(?:.(?=[{_MARK_RANGES}]))?[^{_CLEAN_RANGES}][{_MARK_RANGES}]*")
+_IS_MARK = re.compile(f"[{_MARK_RANGES}]")
+
+
+def _ascii_table() -> dict[int, int]:
+    table = {ord("đ"): ord("d"), ord("Đ"): ord("D")}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = ord(base)
+    return table
+
+
+ASCII_TABLE = _ascii_table()
+
+
+def strip_accents(text: str) -> str:
+    """Remove Vietnamese (and other Latin) diacritics, ``đ`` -> ``d``; NFC input keeps its length."""
+    out = text.translate(ASCII_TABLE)
+    if out.isascii() or not _IS_MARK.search(unicodedata.normalize("NFD", out)):
+        return out
+    decomposed = unicodedata.normalize("NFD", out)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _vietnamese_marks(char: str) -> str | None:
+    """The letter with only the marks Vietnamese allows on it, or None if it is not a marked Latin letter."""
+    parts = unicodedata.normalize("NFD", char)
+    base = parts[0]
+    if len(parts) == 1 or not (base.isascii() and base.isalpha()):
+        return None
+    low = base.lower()
+    allowed = _SHAPE_MARKS.get(low, "")
+    kept, tone, shape = [], False, False
+    for mark in parts[1:]:
+        if mark in _TONE_MARKS and low in "aeiouy" and not tone:
+            kept.append(mark)
+            tone = True
+        elif mark in allowed and not shape:
+            kept.append(mark)
+            shape = True
+    return unicodedata.normalize("NFC", base + "".join(kept))
+
+
+@lru_cache(maxsize=8192)
+def clean_char(char: str) -> tuple[str, str | None]:
+    """What one NFC character becomes, and which trick it was (a key of OBFUSCATION_KINDS) or None."""
+    if char == "\n" or (" " <= char <= "~"):
+        return char, None
+    cat = unicodedata.category(char)
+    if char in "\t\r\x0b\x0c\u2028\u2029" or cat == "Zs":
+        return " ", None
+    if char in _SILENT:
+        return "", None
+    if cat in ("Cc", "Cf", "Cs", "Co") or char in _EXTRA_INVISIBLE:
+        return "", "invisible"
+    if char in _HOMOGLYPHS_ALWAYS:
+        return _HOMOGLYPHS_ALWAYS[char], "stray_mark"
+    if _IS_MARK.match(char):
+        return "", "stray_mark"
+    folded = unicodedata.normalize("NFKC", char)
+    if folded != char:
+        out = "".join(clean_char(c)[0] if unicodedata.normalize("NFKC", c) == c else c for c in folded)
+        out = unicodedata.normalize("NFC", out)
+        counted = cat[0] in "LN" and any(c.isalnum() for c in out)
+        return out, ("fullwidth" if counted else None)
+    if cat[0] == "L" and char not in VIET_LETTERS:
+        fixed = _vietnamese_marks(char)
+        if fixed is not None and fixed != char:
+            return fixed, "stray_mark"
+    return char, None
+
+
+def fold_homoglyphs(text: str, counts: dict[str, int]) -> str:
+    """Fold Cyrillic/Greek look-alikes inside words that also hold Latin letters (same length out)."""
+    if _HAS_HOMOGLYPH.search(text) is None:
+        return text
+    pieces, last = [], 0
+    for m in _WORDISH.finditer(text):
+        word = m.group()
+        if _HAS_HOMOGLYPH.search(word) and _LATIN.search(word):
+            folded = word.translate(HOMOGLYPHS_WORD)
+            counts["homoglyph"] += sum(a != b for a, b in zip(word, folded))
+            pieces += (text[last:m.start()], folded)
+            last = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def clean(text: str, counts: dict[str, int]) -> tuple[str, list[int]]:
+    """Slow path: the cleaned (cased) text and the original index of each of its characters.
+
+    ``counts`` is updated in place (keys ``invisible``, ``fullwidth``, ``homoglyph``, ``stray_mark``, ``nfd``).
+    """
+    pieces: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for m in _UNIT.finditer(text):
+        start, end = m.span()
+        if start > last:
+            pieces.append(text[last:start])
+            offsets.extend(range(last, start))
+        unit = m.group()
+        composed = unicodedata.normalize("NFC", unit)
+        if composed != unit:
+            counts["nfd"] += 1
+        width = end - start
+        for k, char in enumerate(composed):
+            out, kind = clean_char(char)
+            if kind is not None:
+                counts[kind] += 1
+            if out:
+                pieces.append(out)
+                offsets.extend([start + min(k, width - 1)] * len(out))
+        last = end
+    if last < len(text):
+        pieces.append(text[last:])
+        offsets.extend(range(last, len(text)))
+    out = "".join(pieces)
+    out = fold_homoglyphs(out, counts)
+    return _ensure_nfc(out, offsets)
+
+
+def _ensure_nfc(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    if unicodedata.is_normalized("NFC", text):
+        return text, offsets
+    fixed = unicodedata.normalize("NFC", text)
+    n, m = len(text), len(fixed)
+    return fixed, [offsets[min(n - 1, (i * n) // m)] for i in range(m)]
+
+
+def lower_with_offsets(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Lower-case; keeps offsets aligned when a character lower-cases to several (rare outside Turkish İ)."""
+    low = text.lower()
+    if len(low) == len(text) and unicodedata.is_normalized("NFC", low):
+        return low, offsets
+    pieces, offs = [], []
+    for char, off in zip(text, offsets):
+        out = "".join(clean_char(c)[0] for c in char.lower())
+        pieces.append(out)
+        offs.extend([off] * len(out))
+    return _ensure_nfc("".join(pieces), offs)

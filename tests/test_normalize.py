@@ -1,0 +1,194 @@
+"""normalize(): Unicode cleaning, tone placement, lower-casing, accent-free form, counts and offsets."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from spamguard.errors import InputFormatError
+from spamguard.text import OBFUSCATION_KINDS, normalize, normalize_batch, strip_accents
+
+NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        # composition and tone placement (as underthesea's text_normalize)
+        (NFD("Hòa bình"), "hòa bình"),
+        (NFD("Tài khoản của Quý khách"), "tài khoản của quý khách"),
+        ("hoà", "hòa"),
+        ("Hoà Bình", "hòa bình"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("hoá đơn", "hóa đơn"),
+        ("tuỳ chọn", "tùy chọn"),
+        ("uỷ quyền", "ủy quyền"),
+        ("khoá tài khoản", "khóa tài khoản"),
+        ("muà", "mùa"),
+        ("qúy khách", "quý khách"),
+        ("gìa", "già"),
+        ("hòang", "hoàng"),
+        ("khóai", "khoái"),
+        ("tạị", "tại"),
+        ("châụ", "chậu"),
+        # words whose tone is already right stay as they are
+        ("hoàng", "hoàng"),
+        ("quý", "quý"),
+        ("giá", "giá"),
+        ("người", "người"),
+        ("khuỷu", "khuỷu"),
+        ("thuở", "thuở"),
+        ("giữa", "giữa"),
+        ("quỳnh", "quỳnh"),
+        # compatibility folding
+        ("Ｆｒｅｅ ｓｈｉｐ", "free ship"),
+        ("𝐊𝐡𝐮𝐲ế𝐧 𝐦ã𝐢", "khuyến mãi"),
+        ("𝓥𝓘𝓟", "vip"),
+        ("①②③", "123"),
+        ("ﬁle", "file"),
+        ("Nạp\u00a0thẻ", "nạp thẻ"),
+        # invisible and control characters
+        ("Mi\u200bễn\u200c phí", "miễn phí"),
+        ("Gi\u200dao d\u2060ịch", "giao dịch"),
+        ("\ufeffXác nhận", "xác nhận"),
+        ("tài\u00adkhoản", "tàikhoản"),
+        ("a\x00b\x07c", "abc"),
+        ("bấm\u202evào", "bấmvào"),
+        ("dòng 1\tdòng 2", "dòng 1 dòng 2"),
+        # look-alike letters from other scripts inside Latin words
+        ("Vietcоmbank", "vietcombank"),
+        ("Ѵietcombank", "vietcombank"),
+        ("tài khоản", "tài khoản"),
+        ("Аgribank", "agribank"),
+        ("Ζalo", "zalo"),
+        ("xάc nhận", "xac nhận"),
+        # ... but real Cyrillic and Greek words are left alone
+        ("Привет", "привет"),
+        ("αβγ", "αβγ"),
+        # stray marks Vietnamese never writes
+        ("Vietcombånk", "vietcombank"),
+        ("khöa", "khoa"),
+        ("ṱài khoản", "tài khoản"),
+        ("ẖạn", "hạn"),
+        ("k\u0325hác", "khác"),
+        ("nǵân hàng", "ngân hàng"),
+        ("ĐĂNG KÝ", "đăng ký"),
+    ],
+)
+def test_normalize_cleans_unicode(raw: str, text: str) -> None:
+    assert normalize(raw).text == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("Mi\u200bễn phí", "invisible"),
+        ("Ｆｒｅｅ", "fullwidth"),
+        ("Vietcоmbank", "homoglyph"),
+        ("Vietcombånk", "stray_mark"),
+        ("Th0ng ba0", "leet"),
+        ("k h u y e n m a i", "spaced"),
+        ("Quáaaaa", "repeat"),
+        (NFD("Hòa bình"), "nfd"),
+    ],
+)
+def test_each_trick_is_counted(raw: str, kind: str) -> None:
+    counts = normalize(raw).counts
+    assert counts[kind] > 0
+    assert set(counts) == set(OBFUSCATION_KINDS)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Ma OTP cua Quy khach la 482913", "Tài khoản của bạn đã được cộng 500.000đ", "Chúc mừng năm mới 🎉", ""],
+)
+def test_clean_messages_count_no_trick(raw: str) -> None:
+    assert sum(normalize(raw).counts.values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "ascii"),
+    [
+        ("Tài khoản đã bị khóa", "tai khoan da bi khoa"),
+        ("ĐĂNG KÝ NGAY", "dang ky ngay"),
+        ("Ưu đãi ở đây", "uu dai o day"),
+        ("Chúc mừng 🎉 bạn", "chuc mung 🎉 ban"),
+        ("Привет đi", "привет di"),
+    ],
+)
+def test_ascii_is_the_accent_free_text(raw: str, ascii: str) -> None:
+    norm = normalize(raw)
+    assert norm.ascii == ascii
+    assert len(norm.ascii) == len(norm.text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stripped"),
+    [("Đường", "Duong"), ("đang", "dang"), ("Tiếng Việt", "Tieng Viet"), (NFD("Hòa"), "Hoa"), ("abc", "abc")],
+)
+def test_strip_accents_removes_every_mark_and_the_stroke(raw: str, stripped: str) -> None:
+    assert strip_accents(raw) == stripped
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Mi\u200bễn phí", "Ｆｒｅｅ ship", NFD("Hòa bình"), "Th0ng ba0", "k h u y e n m a i", "Quáaaaa 🎉", "İstanbul"],
+)
+def test_offsets_point_back_to_the_characters_that_produced_the_text(raw: str) -> None:
+    norm = normalize(raw)
+    assert len(norm.offsets) == len(norm.text)
+    assert all(0 <= o < len(raw) for o in norm.offsets)
+    assert norm.offsets == sorted(norm.offsets)
+
+
+def test_offsets_skip_removed_invisible_characters() -> None:
+    raw = "Mi\u200bễn"
+    norm = normalize(raw)
+    assert [raw[o] for o in norm.offsets] == ["M", "i", "ễ", "n"]
+
+
+def test_original_span_maps_a_span_of_text_to_the_raw_message() -> None:
+    raw = "Bấm vào Ｌｉｎｋ ngay"
+    norm = normalize(raw)
+    start = norm.text.index("link")
+    s, e = norm.original_span(start, start + 4)
+    assert raw[s:e] == "Ｌｉｎｋ"
+
+
+def test_original_is_kept_untouched() -> None:
+    raw = "Th0ng ba0 Ｖｉｐ"
+    assert normalize(raw).original == raw
+
+
+@pytest.mark.parametrize("bad", [42, b"bytes", ["a list"], 1.5])
+def test_normalize_rejects_what_is_not_a_str(bad: object) -> None:
+    with pytest.raises(InputFormatError, match="expects a str"):
+        normalize(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("empty", [None, float("nan")])
+def test_empty_cells_normalize_as_empty_messages(empty: object) -> None:
+    norm = normalize(empty)  # type: ignore[arg-type]
+    assert (norm.original, norm.text, norm.offsets) == ("", "", [])
+    assert normalize_batch([empty, "Ko"])[0] == norm  # type: ignore[list-item]
+
+
+def test_normalize_batch_rejects_a_bare_string() -> None:
+    with pytest.raises(InputFormatError, match="iterable of messages"):
+        normalize_batch("một tin nhắn")
+
+
+def test_normalize_batch_matches_one_call_per_message() -> None:
+    texts = ["Th0ng ba0 tai kh0an", "Mi\u200bễn phí 500k", "", "TK 0123xxx456 +2,000,000VND", "Hoà 🎉", "ko dc r"]
+    assert normalize_batch(texts) == [normalize(t) for t in texts]
+
+
+def test_normalize_batch_copes_with_the_record_separator_inside_a_message() -> None:
+    texts = ["a\x1eb", "Th0ng ba0"]
+    assert [n.text for n in normalize_batch(texts)] == ["ab", "thong bao"]
+
+
+def test_normalize_batch_of_nothing_is_empty() -> None:
+    assert normalize_batch([]) == []
