@@ -699,3 +699,26 @@ def test_jsonl_keep_tolerates_keys_missing_from_some_objects(tmp_path):
     code, out, _ = run(["score", str(path), "--keep", "note"])
     assert code == ExitStatus.OK
     assert [json.loads(x)["note"] for x in out.splitlines()] == [None, "x"]
+
+
+def test_evaluate_plot_without_matplotlib_says_how_to_install_it_before_scoring(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` raise ImportError
+    monkeypatch.setattr(_common, "load_model", lambda ref: pytest.fail("model loaded before the check"))
+    code, out, err = run(["evaluate", str(FIXTURES / "labelled.csv"), "--plot", "x.png"])
+    assert code == ExitStatus.ERROR and out == ""
+    assert "pip install 'spamguard[plot]'" in err
+
+
+def test_an_unexpected_error_is_one_line_with_a_hint_and_traceback_on_request(monkeypatch):
+    def broken(ref):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(_common, "load_model", broken)
+    code, _, err = run(["score", str(FIXTURES / "good.csv")])
+    assert code == ExitStatus.ERROR
+    assert err.splitlines()[0] == "spamguard: error: unexpected ZeroDivisionError: oops"
+    assert "--traceback" in err and "Traceback" not in err
+    code, _, err = run(["--traceback", "score", str(FIXTURES / "good.csv")])
+    assert "Traceback (most recent call last)" in err

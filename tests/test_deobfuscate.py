@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spamguard.text import normalize
+from spamguard.text import lane, normalize
 from spamguard.text.deobfuscate import apply_edits
 from spamguard.text.syllable import is_syllable, split_syllables
 
@@ -30,6 +30,7 @@ from spamguard.text.syllable import is_syllable, split_syllables
         ("g00gle", "google"),
         ("c0de", "code"),
         ("kh0anvay", "khoanvay"),
+        ("bangt0tnghiep", "bangtotnghiep"),
     ],
 )
 def test_leetspeak_inside_words_is_undone(raw: str, text: str) -> None:
@@ -42,6 +43,7 @@ def test_leetspeak_inside_words_is_undone(raw: str, text: str) -> None:
         "500k", "888K", "1tr5", "2.000.000đ", "2,250,000VND", "3tr", "10h30", "4G", "5G", "mp3", "A1", "km100",
         "vn88", "12a1", "VCB2024", "G-771204", "0912345678", "+84912345678", "OTP 039517", "TK 0123xxx456",
         "30A-123.45", "ngay!", "Hello!!!", "50k/ngày", "2025", "ST90", "1GB/ngày", "3.5%", "4.0", "1ty5",
+        "no1", "top1", "cap3", "lop12a3", "xclusive@clubsaisai", "ve!euibenvm", "a@b", "G7", "H2O", "B1", "4.0 ok", "2g",
     ],
 )
 def test_numbers_money_phones_and_codes_are_not_leetspeak(raw: str) -> None:
@@ -57,6 +59,7 @@ def test_numbers_money_phones_and_codes_are_not_leetspeak(raw: str) -> None:
         ("giảm 5O%", "giảm 50%"),
         ("2O25", "2025"),
         ("1o0", "100"),
+        ("giá 97.ooo", "giá 97.000"),
     ],
 )
 def test_letter_o_inside_numbers_becomes_zero(raw: str, text: str) -> None:
@@ -159,3 +162,12 @@ def test_split_syllables_cuts_joined_words(joined: str, cuts: tuple[int, ...] | 
 def test_apply_edits_keeps_offsets_and_spans_aligned() -> None:
     text, offsets, spans = apply_edits("a  bcd", list(range(6)), [(3, 5)], [(1, 2, ""), (5, 6, "x")])
     assert (text, offsets, spans) == ("a bcx", [0, 2, 3, 4, 5], [(2, 4)])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["th0ng ba0", "1oo%", "giá 97.ooo", "k h u y e n", "k.h.u", "quáaaa", "hmmmm", "bình thường", "500k", "a1 b2"],
+)
+def test_one_message_flags_agree_with_batch_positions(raw: str) -> None:
+    folded = lane.fold(lane.encode(raw))
+    assert any(lane.obfuscation_flags(folded)) == bool(lane.obfuscation_positions(folded))

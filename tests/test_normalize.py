@@ -75,6 +75,14 @@ NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
         ("k\u0325hác", "khác"),
         ("nǵân hàng", "ngân hàng"),
         ("ĐĂNG KÝ", "đăng ký"),
+        # marks written after a fullwidth, math or look-alike letter land on the folded letter
+        ("𝙃𝙊̂̃ 𝙏𝙍𝙊̛̣", "hỗ trợ"),
+        ("[𝐂𝐀̂̀𝐔 𝐆𝐈𝐀̂́𝐘", "[cầu giấy"),
+        ("Ｈｏ̂̃", "hỗ"),
+        ("khо\u0309n", "khỏn"),
+        # emoji sequences lose their joiners and selectors
+        ("🤦🏻\u200d♀️", "🤦🏻♀"),
+        ("1️⃣", "1"),
     ],
 )
 def test_normalize_cleans_unicode(raw: str, text: str) -> None:
@@ -102,7 +110,8 @@ def test_each_trick_is_counted(raw: str, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["Ma OTP cua Quy khach la 482913", "Tài khoản của bạn đã được cộng 500.000đ", "Chúc mừng năm mới 🎉", ""],
+    ["Ma OTP cua Quy khach la 482913", "Tài khoản của bạn đã được cộng 500.000đ", "Chúc mừng năm mới 🎉", "",
+     "🤦🏻\u200d♀️ thật", "số 1️⃣"],
 )
 def test_clean_messages_count_no_trick(raw: str) -> None:
     assert sum(normalize(raw).counts.values()) == 0
@@ -192,3 +201,15 @@ def test_normalize_batch_copes_with_the_record_separator_inside_a_message() -> N
 
 def test_normalize_batch_of_nothing_is_empty() -> None:
     assert normalize_batch([]) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "span"),
+    [("Vào ｖｃｂ-ｖｎ.ｘｙｚ ngay", "ｖｃｂ-ｖｎ.ｘｙｚ"), ("Goi 09\u200b12345678 ngay", "09\u200b12345678"),
+     ("Vào bit.ly/abc", "bit.ly/abc")],
+)
+def test_entities_keep_the_span_and_text_of_the_original_message(raw: str, span: str) -> None:
+    entities = normalize(raw).entities
+    if not entities:
+        pytest.skip("the entities module does not find this entity")
+    assert (raw[entities[0].start:entities[0].end], entities[0].text) == (span, span)

@@ -137,6 +137,8 @@ def test_brand_table_has_at_least_sixty_brands_with_valid_rows():
     for brand in table.values():
         assert brand.category in categories, brand
         assert brand.domains and brand.keys and brand.senders, brand
+        assert not any(k.startswith("=") for k in brand.keys), brand
+        assert set(brand.strict_keys) <= set(brand.keys), brand
         for domain in brand.domains:
             assert official_brand(domain) == brand.id or official_brand(domain) is not None
             assert domain == domain.lower() and "." in domain

@@ -35,7 +35,8 @@ def test_normalize_never_raises_and_returns_consistent_fields(raw: str) -> None:
     assert norm.original == raw
     assert len(norm.offsets) == len(norm.text) == len(norm.ascii)
     assert all(0 <= o < len(raw) for o in norm.offsets)
-    assert all(0 <= e.start <= e.end <= len(raw) for e in norm.entities)
+    assert all(0 <= e.start <= e.end <= len(raw) and raw[e.start:e.end] == e.text for e in norm.entities)
+    assert len(norm.entity_spans) == len(norm.entities)
     assert all(0 <= s <= e <= len(norm.text) for s, e, _ in norm.expansions)
     assert norm.text == norm.text.lower() or not norm.text.isascii()
 

@@ -52,6 +52,28 @@ class PostTextModel(LinearTextClassifier):
         known = [c for c in POSTS_CLASSES if c in set(classes)]
         return np.asarray(known + sorted(set(classes) - set(POSTS_CLASSES)), dtype=object)
 
+    def fit(self, X: Any, y: Sequence[str], groups: Sequence[Any] | None = None) -> PostTextModel:
+        """Fit on post texts alone (the stage :class:`PostsClassifier` uses)."""
+        columns = self._columns(X)
+        y = np.asarray([str(v) for v in y], dtype=object)
+        groups_arr = pf.duplicate_groups(columns["text"]) if groups is None else np.asarray(groups)
+        self._fit_matrix(self._analyze(columns), y, np.ones(len(y)), groups_arr)
+        return self
+
+    def _fit_linear(self, X: Any, y_index: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Binary L2 logistic regression with liblinear: several times faster than lbfgs on long-post n-grams."""
+        from sklearn.linear_model import LogisticRegression
+
+        present = np.unique(y_index)
+        if len(present) == 1:  # a fold of duplicates can hold one class only: predict it, with little confidence
+            return np.zeros((2, X.shape[1]), dtype=np.float32), np.array([0.0, 2.0 if present[0] else -2.0])
+        if len(present) > 2:
+            return super()._fit_linear(X, y_index, weights)
+        model = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter, tol=1e-4)
+        model.fit(X, y_index, sample_weight=weights)
+        coef = np.vstack([np.zeros_like(model.coef_), model.coef_])
+        return coef.astype(np.float32), np.array([0.0, model.intercept_[0]])
+
     def score(self, analyses: Sequence[Any]) -> np.ndarray:  # type: ignore[override]
         """Calibrated log-odds of the positive class for analyzed posts."""
         proba = np.clip(self._proba_from_analyses(analyses)[:, 1], 1e-7, 1 - 1e-7)
@@ -139,13 +161,14 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         """Fit on posts (texts or a table) and labels. ``groups`` keep near-duplicates in one fold of the internal
         out-of-fold predictions (default: computed from the texts). Extra keyword columns (``likes=...``) override
         those of ``X``."""
-        from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold
 
         cols = self._columns(X, **columns)
         y = np.asarray([str(v) for v in y], dtype=object)
         if len(y) != len(cols["text"]):
             raise ValueError(f"got {len(cols['text'])} posts but {len(y)} labels")
+        if len(set(y)) != 2:
+            raise ValueError(f"PostsClassifier needs exactly two classes, got {sorted(set(y))}")
         groups_arr = (pf.duplicate_groups(cols["text"]) if groups is None
                       else np.unique(np.asarray([str(g) for g in groups]), return_inverse=True)[1])
         self.text_model_ = PostTextModel(n_features=self.n_features, C=self.C, dense_weight=self.dense_weight,
@@ -153,8 +176,6 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         analyses = self.text_model_._analyze(cols)
         self.text_model_._fit_matrix(analyses, y, np.ones(len(y)), groups_arr)
         self.classes_ = self.text_model_.classes_
-        if len(self.classes_) != 2:
-            raise ValueError(f"PostsClassifier needs exactly two classes, got {list(self.classes_)}")
         positive = (y == self.classes_[1]).astype(np.float64)
         n_splits = min(self.cv, len(np.unique(groups_arr)))
         if self.text_model_.oof_proba_ is not None:
@@ -164,42 +185,64 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         else:  # too few groups for out-of-fold scores: fall back to in-sample scores
             text_score = self.text_model_.score(analyses)
             folds = [np.arange(len(y))]
-        meta = pf.meta_matrix(cols)
-        keys = pf.author_keys(cols)
+        self._stack_inputs_ = (text_score, pf.meta_matrix(cols), pf.author_keys(cols), positive, folds)
+        return self._fit_stacker()
+
+    def _fit_stacker(self) -> PostsClassifier:
+        """Fit the author prior, bins and stacker from the out-of-fold text scores kept by :meth:`fit`."""
+        from sklearn.linear_model import LogisticRegression
+
+        from spamguard.classifiers.linear import FPR_OPERATING_POINTS
+        from spamguard.metrics import threshold_at_fpr
+
+        text_score, meta, keys, positive, folds = self._stack_inputs_
+        n = len(positive)
         if len(folds) > 1:
             author = pf.out_of_fold_author_features(keys, positive, folds, self.author_smoothing)
         else:
-            author = np.zeros((len(y), 2))
+            author = np.zeros((n, 2))
         self.author_prior_ = pf.AuthorPrior(self.author_smoothing).fit(keys, positive)
-        binned = np.column_stack([meta[:, self._meta_columns()], author[:, 1:2]]) if self.use_author \
-            else meta[:, self._meta_columns()]
+        columns = self._meta_columns()
+        binned = np.column_stack([meta[:, columns], author[:, 1:2]]) if self.use_author else meta[:, columns]
         self.bins_ = pf.QuantileBins(self.n_bins).fit(binned)
         Z = self._blocks(text_score, meta, author)
 
         def stacker(rows: np.ndarray) -> LogisticRegression:
             return LogisticRegression(C=self.stack_C, max_iter=2000).fit(Z[rows], positive[rows])
 
-        model = stacker(np.arange(len(y)))
+        model = stacker(np.arange(n))
         self.stack_coef_ = model.coef_.ravel().astype(np.float64)
         self.stack_intercept_ = float(model.intercept_[0])
         self.stack_means_ = Z.mean(axis=0)
         # Out-of-fold final probabilities (stacker refit per fold) for operating points and the model card.
-        oof = np.full(len(y), np.nan)
+        oof = np.full(n, np.nan)
         if len(folds) > 1:
             for test in folds:
-                train = np.setdiff1d(np.arange(len(y)), test)
+                train = np.setdiff1d(np.arange(n), test)
                 if len(np.unique(positive[train])) == 2:
                     oof[test] = stacker(train).predict_proba(Z[test])[:, 1]
         oof = np.where(np.isnan(oof), model.predict_proba(Z)[:, 1], oof)
         self.oof_proba_ = np.column_stack([1 - oof, oof])
-        self.operating_points_ = {}
-        from spamguard.classifiers.linear import FPR_OPERATING_POINTS
-        from spamguard.metrics import threshold_at_fpr
-
-        for name, fpr in FPR_OPERATING_POINTS.items():
-            self.operating_points_[name] = {str(self.classes_[1]): threshold_at_fpr(oof[positive == 0], fpr)}
-        self.n_train_ = int(len(y))
+        self.operating_points_ = {name: {str(self.classes_[1]): threshold_at_fpr(oof[positive == 0], fpr)}
+                                  for name, fpr in FPR_OPERATING_POINTS.items()}
+        self.n_train_ = int(n)
         return self
+
+    _STACKER_PARAMS = ("use_engagement", "use_time", "use_author", "stack_C", "n_bins", "author_smoothing")
+
+    def with_stacker(self, **params: Any) -> PostsClassifier:
+        """A copy sharing this fitted text stage, with the stacker refit under other stacker parameters
+        (``use_engagement``, ``use_time``, ``use_author``, ``stack_C``, ``n_bins``, ``author_smoothing``): cheap
+        ablations and tuning. Only on a model fitted in this session (not a loaded one)."""
+        import copy
+
+        check_is_fitted(self, "_stack_inputs_")
+        unknown = sorted(set(params) - set(self._STACKER_PARAMS))
+        if unknown:
+            raise ValueError(f"with_stacker() only changes {self._STACKER_PARAMS}, got {unknown}")
+        other = copy.copy(self)
+        other.set_params(**params)
+        return other._fit_stacker()
 
     def _columns(self, X: Any, **extra: Any) -> dict[str, list]:
         from spamguard.classifiers._input import as_columns

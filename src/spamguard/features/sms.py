@@ -87,7 +87,7 @@ def _brand_mention_tokens() -> dict[str, str]:
     from spamguard.text.brands import brands
 
     return {f"~{key}": brand.category for brand in brands().values() for key in brand.keys
-            if key.isalnum() and len(key) >= 3}
+            if key.isalnum() and len(key) >= 3 and key not in brand.strict_keys}
 
 
 def _brand_mentions(tokens: list[str]) -> set[str]:

@@ -23,7 +23,8 @@ _LEET_CHARS = "0134@$!"
 _LEET_HIT = re.compile(r"[^\W\d_][0134@$!]|[0134@$][^\W\d_]")
 _TOKEN_CHAR = re.compile(r"[\w@$!]")
 _LETTER = re.compile(r"[^\W\d_]")
-_O_IN_NUMBER = re.compile(r"(?<=\d)o+(?=\d|%|k(?![^\W\d_])|đ|(?![^\W\d_]))")
+# The letter o inside a number that starts a word ("1oo%", "5o0k", "97.ooo"), not in "h2o".
+_O_IN_NUMBER = re.compile(r"(?<![^\W_])\d+(o+)(?=\d|%|k(?![^\W\d_])|đ|(?![^\W\d_]))|(?<=\d[.,])(ooo)(?![^\W\d_])")
 _SPACED = re.compile(r"[^\W\d_](?<!\w.)(?: [^\W\d_]){3,}(?!\w)")
 _DOTTED = re.compile(r"[^\W\d_](?<!\w.)([.\-_*·|])[^\W\d_](?:\1[^\W\d_])+(?!\w)")
 # Runs of one letter; collapsed when 3+ of a vowel or 4+ of a consonant ("cccd" is an abbreviation) and not
@@ -61,17 +62,19 @@ def _unleet(token: str) -> str | None:
         return None  # "@", "$" and "!" stand for letters only between letters ("t@i", "m!ễn"), not "ngay!"
     if token[0].isdigit() and (token[0] not in _LEET_CHARS or not token[1:3].isalpha()):
         return None
+    if token[-1] == "1":
+        return None  # "no1", "top1": a number, not a letter
     options = ["".join(_LEET.get(c, c) if c != "1" else one for c in token) for one in ("i", "l")]
     for out in options:
         if is_syllable(_ascii(out)):
             return out
-    if not token[0].isdigit():
+    if token[0] not in _LEET_CHARS and token[-1] not in _LEET_CHARS:  # joined syllables: leet inside only
         for out in options:
             if split_syllables(_ascii(out)):
                 return out
     core = token.strip(_LEET_CHARS)
-    interior = len(core) == len(token) and all(c.isalpha() or c in _LEET_CHARS for c in core)
-    if interior and letters >= 4:
+    interior = len(core) == len(token) and all(c.isalpha() or c in "0134" for c in core)
+    if interior and letters >= 4:  # English-style leet ("passw0rd"); "@", "$", "!" only when Vietnamese
         return "".join(_LEET.get(c, c) for c in token)
     return None
 
@@ -102,8 +105,12 @@ def leet_edits(text: str, protected: _Protected) -> list[Edit]:
 
 
 def o_number_edits(text: str, protected: _Protected) -> list[Edit]:
-    return [(m.start(), m.end(), "0" * (m.end() - m.start())) for m in _O_IN_NUMBER.finditer(text)
-            if not protected.hits(m.start(), m.end())]
+    edits = []
+    for m in _O_IN_NUMBER.finditer(text):
+        start, end = m.span(1) if m.group(1) else m.span(2)
+        if not protected.hits(start, end):
+            edits.append((start, end, "0" * (end - start)))
+    return edits
 
 
 def spaced_edits(text: str, protected: _Protected) -> tuple[list[Edit], int]:
@@ -166,7 +173,8 @@ def apply_edits(text: str, offsets: list[int], spans: list[tuple[int, int]], edi
     return "".join(pieces), offs, new_spans
 
 
-def _flags(text: str) -> tuple[bool, bool, bool, bool]:
+def step_flags(text: str) -> tuple[bool, bool, bool, bool]:
+    """Which steps may apply: (leet, O in a number, spaced, repeated letters); lane check when possible."""
     data = lane.encode(text)
     if data is not None:
         return lane.obfuscation_flags(lane.fold(data))
@@ -181,7 +189,7 @@ def deobfuscate(text: str, offsets: list[int], spans: list[tuple[int, int]], cou
     ``flags`` (leet, O in number, spaced, repeated) says which steps may apply; computed when not given.
     """
     for _ in range(4):
-        leet, onum, spaced, repeat = flags or _flags(text)
+        leet, onum, spaced, repeat = flags or step_flags(text)
         flags = None
         changed = False
         if leet or onum:

@@ -169,7 +169,7 @@ class _Scanner:
         q = low[run_end:run_end + 1]
         q2 = low[run_end + 1:run_end + 2] if q in _SEPARATORS else ""
         if run_end - at <= 2 and q not in _AFTER_SHORT and q2 not in _UNIT_FIRST and (
-                at <= self.floor or low[at - 1] not in _BEFORE_SHORT):
+                at <= self.floor or low[at - 1] not in _BEFORE_SHORT) and not (q and low.startswith("84", at)):
             return run_end  # "2 phut", "100%"... a short number that is nothing by itself
         run = low[at:run_end]
         start = at
@@ -249,9 +249,9 @@ class _Scanner:
         words = between.replace(":", " ").replace(",", " ").split()
         if len(words) > limit:
             return 0
-        if kind == "shortcode" and not all(w.strip(":,") in P.SHORTCODE_LINK_WORDS for w in words):
+        if kind == "shortcode" and not all(w.strip(":,") in P.shortcode_link_words() for w in words):
             return 0
-        if kind == "otp" and not P.OTP_NOT_WORDS.isdisjoint(words):
+        if kind == "otp" and not P.otp_not_words().isdisjoint(words):
             return 0
         m = P.number_for(kind).match(self.low, at)
         if m is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
+from spamguard.text.brands import read_data_lines
 from spamguard.text.money import UNITS
 from spamguard.text.urls import naked_tlds
 
@@ -44,31 +45,36 @@ NO_UNIT = rf"(?![ ]?{UNIT}(?!\w))"                 # a number followed by a mone
 # (groups u<d>, n<d>, s<d> for a run starting with digit <d>): money is most entities, and this saves a second match.
 _MONEY_TAIL = r"(?:[ ]?(?:đồng|dong|vnđ|vnd|đ))?(?![\w$]|-\d)"
 ANCHOR_SOURCE = (r"\.(?=[a-z\u0370-\u03ff\u0400-\u04ff])|\[\.\]|\(\.\)|@(?=[a-z0-9])|" + "|".join(
-    rf"{d}(?:[0-9.,]{{0,40}}[0-9])?(?P<u{d}>[ ]?(?P<n{d}>{{UNIT}})(?P<s{d}>\d{{{{1,3}}}})?{_MONEY_TAIL})?"
+    rf"{d}(?:[0-9.,]{{0,40}}[0-9])?(?:(?P<u{d}>[ ]?(?P<n{d}>{{UNIT}})(?P<s{d}>\d{{{{1,3}}}})?{_MONEY_TAIL})|)"
     for d in "0123456789"))
 
-# Keywords before a number -> (kind, how many words may sit between keyword and number).
-KEYWORDS: dict[str, tuple[tuple[str, ...], int]] = {
-    "account": (("số tài khoản", "so tai khoan", "số tk", "so tk", "stk", "tài khoản", "tai khoan", "tk",
-                 "account number", "account no", "account", "acc no", "a/c", "số thẻ", "so the"), 2),
-    "phone": (("thuê bao", "thue bao", "tb", "sđt", "sdt", "số điện thoại", "so dien thoai", "số máy", "so may",
-               "đt", "dt", "phone"), 0),
-    "otp": (("mã otp", "ma otp", "otp", "mã xác thực", "ma xac thuc", "mã xác nhận", "ma xac nhan", "mã kích hoạt",
-             "ma kich hoat", "mã bảo mật", "ma bao mat", "mật khẩu", "mat khau", "mk", "verification code",
-             "security code", "passcode", "code", "mã", "ma"), 6),
-    "otp_is": (("is",), 0),
-    "money": (("sd", "sdc", "số dư", "so du", "số tiền", "so tien", "giá", "gia", "phí", "phi", "lương", "luong",
-               "thưởng", "thuong", "balance", "amount", "ps", "gd"), 0),
-    "shortcode": (("gửi", "gui", "gởi", "goi", "gọi", "soạn tin", "soan tin", "nhắn tin", "nhan tin", "nhắn",
-                   "tổng đài", "tong dai", "lh", "liên hệ", "lien he", "hotline", "call", "dial", "sms", "bấm",
-                   "bam"), 2),
-}
-SHORTCODE_LINK_WORDS = frozenset({"đến", "den", "tới", "toi", "số", "so", "đầu", "dau", "tổng", "tong", "đài", "dai"})
-# Words between "ma"/"code" and a number that make it an order, bill, contract... number rather than an OTP.
-OTP_NOT_WORDS = frozenset({"đơn", "don", "vận", "van", "gd", "kh", "hđ", "hd", "bưu", "buu", "km", "vé", "ve", "nv",
-                           "thưởng", "thuong", "khuyến", "khuyen", "giảm", "giam", "hàng", "hang", "dịch", "dich",
-                           "đồng", "dong", "cứu", "cuu", "đãi", "dai", "sơ", "so", "viên", "vien", "thuế", "thue",
-                           "bàn", "phòng", "phong", "lớp", "lop", "sinh", "số"})
+
+
+@functools.cache
+def _keyword_table() -> dict[str, tuple[int, tuple[str, ...]]]:
+    """``data/entity_keywords.tsv``: kind -> (words allowed between keyword and number, keywords)."""
+    table = {}
+    for line in read_data_lines("entity_keywords.tsv"):
+        kind, limit, words = line.split("\t")
+        table[kind] = (int(limit) if limit.isdigit() else 0, tuple(w.strip() for w in words.split(",") if w.strip()))
+    return table
+
+
+def keywords() -> dict[str, tuple[tuple[str, ...], int]]:
+    """Kind -> (keywords, how many words may sit between keyword and number), for the kinds a keyword can claim."""
+    return {kind: (words, limit) for kind, (limit, words) in _keyword_table().items()
+            if kind not in ("shortcode_link", "otp_not")}
+
+
+@functools.cache
+def shortcode_link_words() -> frozenset[str]:
+    return frozenset(_keyword_table()["shortcode_link"][1])
+
+
+@functools.cache
+def otp_not_words() -> frozenset[str]:
+    return frozenset(_keyword_table()["otp_not"][1])
+
 
 # Numbers a keyword may claim (anchored at the first digit).
 ACCOUNT_NUM = r"(?:\d[\dx*]{5,22}|\d{3,6}(?:[ .-]\d{3,6}){1,4})(?![\w*])" + NO_UNIT
@@ -78,7 +84,7 @@ MONEY_KW_NUM = rf"(?:{GROUPED})(?!\w|[.,]\d)" + NO_UNIT
 SHORTCODE_NUM = r"\d{3,5}(?!\w|[ .,-]?\d)" + NO_UNIT
 
 _PHONE = (r"(?<![\d.,+])(?:"
-          r"(?:\(?\+[ ]?84\)?[ .-]?(?:\(0\)[ ]?|0)?|0084[ .-]?|84(?=[35789]\d{8}(?!\d))|0)[35789]\d(?:[ .-]?\d){7}"
+          r"(?:\(?\+[ ]?84\)?[ .-]?(?:\(0\)[ ]?|0)?|0084[ .-]?|84[ .-]?(?=[35789](?:[ .-]?\d){8}(?![\d]|[ .-]\d))|0)[35789]\d(?:[ .-]?\d){7}"
           r"|(?:\(?\+[ ]?84\)?[ .-]?|\(?0)2\d(?:[ .)-]{0,2}\d){8}"      # landline: 11 digits with the 0
           r"|1[89]00(?:[ .-]?\d){4,6}"                                   # hotline 1800/1900
           r"|\+[ ]?(?!84)[1-9]\d{0,2}(?:[ .-]?\d){6,12}"                  # another country
@@ -189,7 +195,7 @@ def _trie(words: list[str]) -> str:
 @functools.cache
 def context() -> re.Pattern[str]:
     """Keyword before a number, on the reversed text: separators, up to 6 words (nearest first), the keyword."""
-    alts = _trie(sorted({w[::-1] for ws, _ in KEYWORDS.values() for w in ws}))
+    alts = _trie(sorted({w[::-1] for ws, _ in keywords().values() for w in ws}))
     return _compile(rf"[ :#=.\-]{{1,3}}(?P<between>(?:[^\W\d_]{{1,15}}[ :,]{{1,3}}){{0,6}}?)(?P<kw>{alts})"
                     r"(?![^\W\d_])")
 
@@ -199,7 +205,7 @@ def keyword_last_words() -> dict[str, frozenset[str]]:
     """Last word of every keyword -> the kinds it can claim. If none of these words is among the few before a
     number, or the number has none of their shapes, no keyword claims it and the context match is skipped."""
     out: dict[str, set[str]] = {}
-    for kind, (ws, _) in KEYWORDS.items():
+    for kind, (ws, _) in keywords().items():
         for w in ws:
             out.setdefault(w.split()[-1], set()).add(kind)
     return {w: frozenset(kinds) for w, kinds in out.items()}
@@ -207,7 +213,7 @@ def keyword_last_words() -> dict[str, frozenset[str]]:
 
 @functools.cache
 def keyword_kind() -> dict[str, tuple[str, int]]:
-    return {w: (kind, limit) for kind, (ws, limit) in KEYWORDS.items() for w in ws}
+    return {w: (kind, limit) for kind, (ws, limit) in keywords().items() for w in ws}
 
 
 @functools.cache

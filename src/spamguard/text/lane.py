@@ -90,6 +90,7 @@ def ascii_unit_string(folded: bytes) -> str:
 # Class patterns (see _LEET_CLS) where leetspeak may be: letter-digit-letter, a digit ending a word of 2+ letters,
 # a digit starting a word of 2+ letters, "@" "$" "!" between letters. Searched in " " + classes + " ".
 _LEET_NEEDLES = ("a0a", "a00a", "aa0 ", " 0aa", "a@a")
+_ONUM_NEEDLES = ("0o", "0.ooo", "0,ooo")  # "1oo%", "97.ooo"
 _SPACED_NEEDLES = ("a a a a", "a.a.a", "a-a-a", "a_a_a", "a*a*a", "a|a|a")
 
 
@@ -134,7 +135,7 @@ def obfuscation_positions(folded: bytes) -> list[int]:
     with the record separator (no pattern crosses it).
     """
     out = _find_all(" " + folded.translate(_LEET_CLS).decode("latin-1") + " ", _LEET_NEEDLES, 1)
-    out += _find_all(folded.translate(_DIGIT0).decode("latin-1"), ("0o",))
+    out += _find_all(folded.translate(_DIGIT0).decode("latin-1"), _ONUM_NEEDLES)
     out += _find_all(folded.translate(_SPACED_CLS).decode("latin-1"), _SPACED_NEEDLES)
     out += [start for start, _ in repeat_runs(folded)]
     return out
@@ -143,8 +144,10 @@ def obfuscation_positions(folded: bytes) -> list[int]:
 def obfuscation_flags(folded: bytes) -> tuple[bool, bool, bool, bool]:
     """Which de-obfuscation steps may apply to one message: (leet, O in a number, spaced, repeated letters)."""
     cls = " " + folded.translate(_LEET_CLS).decode("latin-1") + " "
-    leet = any(needle in cls for needle in _LEET_NEEDLES)
-    onum = b"0o" in folded.translate(_DIGIT0)
-    spaced_cls = folded.translate(_SPACED_CLS).decode("latin-1")
-    spaced = any(needle in spaced_cls for needle in _SPACED_NEEDLES)
+    leet = "a0a" in cls or "a00a" in cls or "aa0 " in cls or " 0aa" in cls or "a@a" in cls  # _LEET_NEEDLES
+    digits = folded.translate(_DIGIT0).decode("latin-1")
+    onum = "0o" in digits or "0.ooo" in digits or "0,ooo" in digits  # _ONUM_NEEDLES
+    sp = folded.translate(_SPACED_CLS).decode("latin-1")
+    spaced = ("a a a a" in sp or "a.a.a" in sp or "a-a-a" in sp or "a_a_a" in sp or "a*a*a" in sp
+              or "a|a|a" in sp)  # _SPACED_NEEDLES
     return leet, onum, spaced, bool(repeat_runs(folded))

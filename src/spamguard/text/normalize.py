@@ -43,10 +43,8 @@ def _check(text: object) -> str:
         return text
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""  # an empty cell (None, NaN) is an empty message, as in find_entities
-    if not isinstance(text, str):
-        raise InputFormatError(f"normalize() expects a str, got {type(text).__name__}; decode bytes first "
-                               "and pass one message at a time (or use normalize_batch for an iterable).")
-    return text
+    raise InputFormatError(f"normalize() expects a str, got {type(text).__name__}; decode bytes first "
+                           "and pass one message at a time (or use normalize_batch for an iterable).")
 
 
 def _clean(text: str) -> tuple[str, list[int] | None, dict[str, int]]:
@@ -73,7 +71,7 @@ def _finish(original: str, cleaned: str, lowered: str | None, offsets: list[int]
         folded = lane.fold(data)
         flags = lane.obfuscation_flags(folded)
     else:
-        flags = _deobf._flags(text)
+        flags = _deobf.step_flags(text)
     if any(flags):
         before = text
         text, new_offsets, spans = _deobf.deobfuscate(
@@ -141,9 +139,15 @@ def _fix_suspects(text: str, unit_str: str, suspects: set[str]) -> str:
 
 
 def _relocate(entity: Entity, original: str, offsets) -> Entity:
+    """The entity with its span in ``original`` (up to where the next cleaned character came from)."""
     start = offsets[entity.start] if entity.start < len(offsets) else len(original)
-    end = offsets[entity.end - 1] + 1 if entity.end > entity.start else start
-    if start == entity.start and end == entity.end:
+    if entity.end <= entity.start:
+        end = start
+    elif entity.end < len(offsets):
+        end = max(offsets[entity.end], offsets[entity.end - 1] + 1)
+    else:
+        end = len(original)
+    if start == entity.start and end == entity.end and original[start:end] == entity.text:
         return entity
     return Entity(entity.kind, start, end, original[start:end], entity.placeholder, entity.attrs)
 

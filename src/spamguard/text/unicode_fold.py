@@ -168,11 +168,13 @@ def clean(text: str, counts: dict[str, int]) -> tuple[str, list[int]]:
         composed = unicodedata.normalize("NFC", unit)
         if composed != unit:
             counts["nfd"] += 1
+        if len(composed) > 1 and _IS_MARK.match(composed, 1):
+            composed = _fold_base(composed, counts)
         width = end - start
         for k, char in enumerate(composed):
             out, kind = clean_char(char)
-            if kind is not None:
-                counts[kind] += 1
+            if kind is not None and (out or _in_word(pieces, text, end)):
+                counts[kind] += 1  # a removed mark or zero-width joiner counts inside words, not in emoji
             if out:
                 pieces.append(out)
                 offsets.extend([start + min(k, width - 1)] * len(out))
@@ -183,6 +185,25 @@ def clean(text: str, counts: dict[str, int]) -> tuple[str, list[int]]:
     out = "".join(pieces)
     out = fold_homoglyphs(out, counts)
     return _ensure_nfc(out, offsets)
+
+
+def _fold_base(unit: str, counts: dict[str, int]) -> str:
+    """A fullwidth, math or look-alike letter followed by marks: fold the letter so the marks compose on it."""
+    base, marks = unit[0], unit[1:]
+    folded, kind = clean_char(base)
+    if kind == "fullwidth" and len(folded) == 1:
+        counts[kind] += 1
+    elif ord(base) in HOMOGLYPHS_WORD and all(c in _TONE_MARKS or c in "\u0302\u0306\u031b" for c in marks):
+        folded = HOMOGLYPHS_WORD[ord(base)]
+        counts["homoglyph"] += 1
+    else:
+        return unit
+    return unicodedata.normalize("NFC", folded + marks)
+
+
+def _in_word(pieces: list[str], text: str, end: int) -> bool:
+    before = pieces[-1][-1:] if pieces else ""
+    return before.isalpha() or (end < len(text) and text[end].isalpha())
 
 
 def _ensure_nfc(text: str, offsets: list[int]) -> tuple[str, list[int]]:
