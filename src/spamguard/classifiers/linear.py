@@ -166,7 +166,8 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any, threshold: str | float | None = None, **extra: Any) -> np.ndarray:
         """Labels; ``threshold`` as in :meth:`labels_from_proba` (default: most probable class)."""
-        return self.labels_from_proba(self.predict_proba(X, **extra), threshold)
+        # The base implementation takes columns as keywords; subclasses rename them in their public signatures.
+        return self.labels_from_proba(LinearTextClassifier.predict_proba(self, X, **extra), threshold)
 
     # ---- persistence -----------------------------------------------------------------------------------------
     def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

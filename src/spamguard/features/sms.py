@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spamguard.features import hashing
-from spamguard.text import Normalized, normalize_batch, tokenize
+from spamguard.text import Normalized, normalize_batch, tokenize_batch
 from spamguard.text.types import OBFUSCATION_KINDS
 
 ENTITY_KINDS = ("url", "email", "phone", "shortcode", "money", "account", "otp", "datetime")
@@ -102,8 +102,7 @@ def analyze(texts: Sequence[str], senders: Sequence[str | None] | None = None) -
     norms = normalize_batch(texts)
     sender_info = _sender_tokens(senders, len(norms))
     analyses = []
-    for norm, (s_tokens, s_kind, s_brand) in zip(norms, sender_info):
-        tokens = tokenize(norm)
+    for norm, tokens, (s_tokens, s_kind, s_brand) in zip(norms, tokenize_batch(norms), sender_info):
         mentions = _brand_mentions(tokens)
         tokens.extend(s_tokens)
         if norm.entities:
