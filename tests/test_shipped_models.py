@@ -9,7 +9,6 @@ import venv
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import spamguard

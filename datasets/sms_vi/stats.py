@@ -17,7 +17,8 @@ from spamguard.text.senders import classify_sender
 
 
 def main(path: str) -> None:
-    rows = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     by_label: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_label[row["label"]].append(row)
