@@ -165,3 +165,29 @@ def test_corrupted_model_file_is_refused(fitted, tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(ModelFormatError):
         load_model_file(path)
+
+
+def test_works_inside_pipeline_and_grid_search():
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+
+    search = GridSearchCV(Pipeline([("clf", SmsClassifier(cv=0, n_features=2**12))]),
+                          {"clf__alpha": [1e-5, 1e-4]}, cv=2, scoring="accuracy")
+    search.fit(TEXTS * 2, LABELS * 2)
+    assert search.best_params_["clf__alpha"] in (1e-5, 1e-4)
+    assert len(search.predict(TEXTS)) == len(TEXTS)
+
+
+def test_training_is_deterministic_for_a_seed():
+    first = SmsClassifier(cv=2, n_features=2**12).fit(TEXTS * 2, LABELS * 2, groups=list(range(len(TEXTS))) * 2)
+    second = SmsClassifier(cv=2, n_features=2**12).fit(TEXTS * 2, LABELS * 2, groups=list(range(len(TEXTS))) * 2)
+    np.testing.assert_array_equal(first.coef_, second.coef_)
+    assert first.operating_points_ == second.operating_points_
+
+
+def test_accent_free_copies_make_accented_and_plain_spellings_score_alike():
+    texts = ["Tài khoản của bạn bị khóa, xác minh tại vcb-hotro.top", "Mẹ ơi tối nay con về muộn nhé"] * 6
+    clf = SmsClassifier(cv=0, n_features=2**12).fit(texts, ["scam", "ham"] * 6)
+    accented = clf.predict_proba(["Tài khoản bị khóa, xác minh ngay"])
+    plain = clf.predict_proba(["Tai khoan bi khoa, xac minh ngay"])
+    assert abs(accented[0, -1] - plain[0, -1]) < 0.25
