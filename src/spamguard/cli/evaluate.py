@@ -8,7 +8,8 @@ from typing import Any
 
 from spamguard.cli._common import Streams, UsageError, need, open_model, parse_threshold
 from spamguard.cli._labelled import add_label_options, read_labelled
-from spamguard.cli.score import DEFAULT_CHUNK, add_model_options, decide_labels
+from spamguard.cli._scoring import decide_labels
+from spamguard.cli.score import DEFAULT_CHUNK, add_model_options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
