@@ -113,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
 
         model, card = train_posts(seed=args.seed)
     save_model(model, output, card=card)
+    if args.task == "sms":
+        from spamguard.model_card import write_sms_card
+        from spamguard.persist import read_model_file
+
+        meta, _ = read_model_file(output)
+        evaluation = Path(__file__).resolve().parents[2] / "benchmarks" / "results_sms_eval.md"
+        write_sms_card(card, meta["versions"], output.with_suffix(".md"), output, evaluation)
     print(f"saved {output} ({output.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 
