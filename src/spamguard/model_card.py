@@ -38,7 +38,7 @@ def _table(metrics: dict[str, Any]) -> str:
 
 
 def write_sms_card(card: dict[str, Any], versions: dict[str, str], path: Path, model_path: Path,
-                   evaluation_md: Path | None = None) -> None:
+                   evaluation_md: Path | None = None, params: dict[str, Any] | None = None) -> None:
     data = "\n".join(f"| {name} | {info['rows']} | {info['weight']} | {SMS_LICENCES.get(name, '?')} |"
                      for name, info in card["training_data"].items())
     points = json.dumps(card["operating_points"], indent=1)
@@ -53,12 +53,13 @@ def write_sms_card(card: dict[str, Any], versions: dict[str, str], path: Path, m
         f"Saved with {', '.join(f'{k} {v}' for k, v in versions.items())}.",
         "",
         "## Model",
-        "Syllable uni/bigrams of the normalized and the accent-free text, entity placeholders and attributes "
-        "(look-alike or official domain, TLD, shortener, IP host, phone kind, money), obfuscation counts, "
-        "length/capitals/digit ratios, the sender's kind and sender x content crosses; hashed (2^18 columns), "
+        "Syllable uni/bigrams of the normalized (de-obfuscated) and the accent-free text, entity placeholders and "
+        "attributes (look-alike or official domain, TLD, shortener, IP host, phone kind, money), the sender's kind "
+        "and sender x content crosses (e.g. a personal number writing in a bank's name); hashed (2^18 columns), "
         "TF-IDF weighted, averaged-SGD logistic regression; probabilities temperature-calibrated on grouped "
         f"out-of-fold predictions (T = {card['temperature']:.3f}). Trained with and without senders, and on "
-        "accent-free copies of accented messages.",
+        "accent-free copies of accented messages. Parameters: "
+        f"`{json.dumps(params)}` (the dense block of counts and ratios is off: dense_weight 0).",
         "",
         "## Training data",
         "| corpus | rows (deduplicated) | weight per row | licence |",
@@ -87,3 +88,19 @@ def write_sms_card(card: dict[str, Any], versions: dict[str, str], path: Path, m
         parts.append("Run `python benchmarks/eval_sms.py`; results are in BENCHMARKS.md.")
     parts += ["", "## Known weaknesses", SMS_WEAKNESSES, ""]
     path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def main() -> None:
+    """Rewrite models/sms.md from the model file (after re-running the evaluation): python -m spamguard.model_card"""
+    from spamguard.persist import read_model_file
+    from spamguard.registry import shipped_model_path
+
+    model_path = shipped_model_path("sms")
+    meta, _ = read_model_file(model_path)
+    evaluation = Path(__file__).resolve().parents[2] / "benchmarks" / "results_sms_eval.md"
+    write_sms_card(meta["card"], meta["versions"], model_path.with_suffix(".md"), model_path, evaluation,
+                   meta["params"])
+
+
+if __name__ == "__main__":
+    main()

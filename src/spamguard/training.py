@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
         meta, _ = read_model_file(output)
         evaluation = Path(__file__).resolve().parents[2] / "benchmarks" / "results_sms_eval.md"
-        write_sms_card(card, meta["versions"], output.with_suffix(".md"), output, evaluation)
+        write_sms_card(card, meta["versions"], output.with_suffix(".md"), output, evaluation, meta["params"])
     print(f"saved {output} ({output.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 
