@@ -20,9 +20,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a model on labelled files and save it with a model card",
                        description="Train a classifier on labelled CSV/TSV/JSONL files; save the model and its "
                                    "model card (data used with checksums, parameters, versions).")
-    p.add_argument("data", nargs="+", metavar="DATA", help="labelled files")
+    p.add_argument("data", nargs="*", metavar="DATA", help="labelled files")
     p.add_argument("--task", choices=sorted(_ESTIMATORS), required=True, help="which classifier to train")
-    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to save the model")
+    p.add_argument("-o", "--output", metavar="MODEL", help="where to save the model")
+    p.add_argument("--shipped", action="store_true",
+                   help="retrain the shipped model of --task with its own data recipe and seed (no DATA; "
+                        "default output models/<task>.sgm); same as `python -m spamguard.training <task>`")
     p.add_argument("--text-col", metavar="NAME", help="column with the text")
     p.add_argument("--sender-col", metavar="NAME", help="column with the SMS sender")
     p.add_argument("--col", action="append", metavar="FIELD=NAME", help="map a model field to a column")
@@ -49,6 +52,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
+    if args.shipped:
+        if args.data:
+            raise UsageError("--shipped trains on the shipped model's own data recipe: give no DATA files")
+        training = need("spamguard.training")
+        return training.main([args.task] + (["-o", args.output] if args.output else []))
+    if not args.data or not args.output:
+        raise UsageError("train needs DATA files and -o MODEL (or --shipped)")
     classifiers = need("spamguard.classifiers")
     save_model = need("spamguard.persist").save_model
 
