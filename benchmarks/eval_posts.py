@@ -2,14 +2,15 @@
 
 5-fold StratifiedGroupKFold (shuffled, seed 0); exact and near duplicates (same first or last 80 letters/digits) share
 a group, so they never straddle a fold. In each fold, trained on the same rows, in the same run:
-- spamguard PostsClassifier, with the stacker seeing: text only / + engagement / + engagement + time / + author
-  (the full model; the ablations reuse the fold's text stage and refit only the stacker);
+- spamguard PostsClassifier (default parameters = the shipped configuration) and ablations of what its stacker sees:
+  text only (syllable view, + character view), + engagement, + time, + author prior; the ablations reuse the fold's
+  text stages and refit only the stacker (its inputs stay out-of-fold);
 - underthesea_core.TextClassifier (TF-IDF + linear SVM in Rust), score = +confidence if it predicts unreliable,
   -confidence otherwise;
 - TF-IDF word (1-2) + character (2-5, word-bounded) n-grams with LogisticRegression (text only).
 Metric: ROC-AUC (the task's metric) over all out-of-fold predictions, plus the mean and spread over folds and PR-AUC.
 
-Run:  python benchmarks/eval_posts.py       (writes benchmarks/results_posts_eval.md and .json; ~10 min on 1 core)
+Run:  python benchmarks/eval_posts.py       (writes benchmarks/results_posts_eval.md and .json; about 20 min on a busy 2-core machine)
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ from pathlib import Path
 import numpy as np
 
 OUT = Path(__file__).parent
-ABLATIONS = {  # name: (use_engagement, use_time, use_author)
-    "spamguard: text only": (False, False, False),
-    "spamguard: + engagement": (True, False, False),
-    "spamguard: + engagement + time": (True, True, False),
-    "spamguard: + author prior (text + author only)": (False, False, True),
-    "spamguard: full (text + engagement + time + author)": (True, True, True),
+ABLATIONS = {  # name: stacker parameters
+    "spamguard: text only (syllable view)": dict(use_engagement=False, use_time=False, use_author=False,
+                                                 char_ngrams=False),
+    "spamguard: text only (syllable + character views)": dict(use_engagement=False, use_time=False,
+                                                              use_author=False),
+    "spamguard: text + engagement": dict(use_engagement=True, use_time=False, use_author=False),
+    "spamguard: text + engagement + time": dict(use_engagement=True, use_time=True, use_author=False),
+    "spamguard: text + author prior": dict(use_engagement=False, use_time=False, use_author=True),
+    "spamguard: full without character view": dict(char_ngrams=False),
+    "spamguard: full (text + engagement + time + author) = shipped configuration": {},
 }
 
 
@@ -83,8 +88,8 @@ def main(argv=None) -> int:
         start = time.perf_counter()
         full = PostsClassifier().fit(tr, labels[train], groups=groups[train])
         fit_time = time.perf_counter() - start
-        for name, (engagement, when, author) in ABLATIONS.items():
-            model = full.with_stacker(use_engagement=engagement, use_time=when, use_author=author)
+        for name, params in ABLATIONS.items():
+            model = full.with_stacker(**params) if params else full
             scores[name][test] = model.predict_proba(te)[:, 1]
             seconds[name] += fit_time
         start = time.perf_counter()

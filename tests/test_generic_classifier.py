@@ -34,7 +34,7 @@ def _data(per_theme: int = 8) -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="module")
 def fitted() -> TextClassifier:
     texts, labels = _data()
-    return TextClassifier(n_features=2**12, cv=3).fit(texts, labels)
+    return TextClassifier(n_features=2**12, char_features=2**12, cv=3).fit(texts, labels)
 
 
 def test_clone_keeps_every_parameter():
@@ -44,7 +44,7 @@ def test_clone_keeps_every_parameter():
 
 def test_fit_returns_the_estimator_itself():
     texts, labels = _data(4)
-    model = TextClassifier(n_features=2**10, cv=2)
+    model = TextClassifier(n_features=2**10, char_features=2**10, cv=2)
     assert model.fit(texts, labels) is model
 
 
@@ -117,3 +117,13 @@ def test_explanations_are_json_with_spans_inside_the_text(fitted):
 def test_a_table_with_a_text_column_is_accepted(fitted):
     texts = ["Hàng đẹp đúng mô tả", "Giao sai màu"]
     np.testing.assert_allclose(fitted.predict_proba({"text": texts}), fitted.predict_proba(texts))
+
+
+@pytest.mark.parametrize("char_ngrams", [True, False])
+def test_both_views_save_and_load(char_ngrams, tmp_path):
+    texts, labels = _data(4)
+    model = TextClassifier(n_features=2**10, char_features=2**9, char_ngrams=char_ngrams, cv=2).fit(texts, labels)
+    width = 2**10 + len(model._dense_names()) + (2**9 if char_ngrams else 0)
+    assert model.coef_.shape[1] == width
+    loaded = load_model_file(save_model(model, tmp_path / "m.sgm"))
+    np.testing.assert_array_equal(loaded.predict_proba(texts), model.predict_proba(texts))

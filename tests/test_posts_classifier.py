@@ -46,7 +46,7 @@ def _posts(n_per_class: int = 12) -> tuple[dict[str, list], list[str]]:
 @pytest.fixture(scope="module")
 def fitted() -> PostsClassifier:
     table, labels = _posts()
-    return PostsClassifier(n_features=2**12, cv=3).fit(table, labels)
+    return PostsClassifier(n_features=2**12, char_features=2**12, cv=3).fit(table, labels)
 
 
 # ---- scikit-learn contract ----------------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def test_clone_keeps_every_parameter():
 
 def test_fit_returns_the_estimator_itself():
     table, labels = _posts(6)
-    model = PostsClassifier(n_features=2**10, cv=2)
+    model = PostsClassifier(n_features=2**10, char_features=2**10, cv=2)
     assert model.fit(table, labels) is model
 
 
@@ -101,8 +101,18 @@ def test_junk_metadata_scores_like_missing_metadata(fitted, junk):
     text = ["Bộ Y tế thông báo thêm 3 ca mắc mới"]
     with_junk = fitted.predict_proba({"text": text, "likes": [junk], "comments": [junk], "shares": [junk],
                                       "timestamp": [junk], "author": [junk]})
-    missing = fitted.predict_proba({"text": text})
+    missing = fitted.predict_proba({"text": text, "likes": [None], "comments": [None], "shares": [None],
+                                    "timestamp": [None], "author": [None]})
     np.testing.assert_allclose(with_junk, missing)
+
+
+def test_columns_not_given_at_all_are_neutral_not_missing(fitted):
+    post = {"text": ["Bộ Y tế thông báo thêm 3 ca mắc mới"]}
+    result = fitted.explain(post)[0]
+    assert [f for f in result["features"] if not f["spans"] and f["feature"] not in ("text_score",)
+            and f["feature"] in fitted._BLOCK_SOURCES] == []
+    design = fitted._design(fitted._columns(post), fitted.text_model_._analyze(fitted._columns(post)))
+    np.testing.assert_allclose(design[0, 2:], fitted.stack_means_[2:])
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("54 like", 54.0), ("54", 54.0), (54, 54.0), ("1.2k", 1200.0),
@@ -197,7 +207,15 @@ def test_quantile_bins_put_missing_values_in_their_own_bin():
 def test_ablations_refit_only_the_stacker(fitted):
     text_only = fitted.with_stacker(use_engagement=False, use_time=False, use_author=False)
     assert text_only.text_model_ is fitted.text_model_
-    assert len(text_only.stack_coef_) == 1 < len(fitted.stack_coef_)
+    assert text_only._feature_names() == ["text_score", "char_score"]
+    assert len(text_only.stack_coef_) == 2 < len(fitted.stack_coef_)
+
+
+def test_the_character_view_can_be_switched_off():
+    table, labels = _posts(6)
+    model = PostsClassifier(n_features=2**10, char_ngrams=False, cv=2).fit(table, labels)
+    assert not hasattr(model, "char_model_") and "char_score" not in model._feature_names()
+    assert model.predict_proba(table).shape == (len(labels), 2)
 
 
 # ---- predictions and explanations -------------------------------------------------------------------------------

@@ -69,15 +69,60 @@ class PostTextModel(LinearTextClassifier):
             return np.zeros((2, X.shape[1]), dtype=np.float32), np.array([0.0, 2.0 if present[0] else -2.0])
         if len(present) > 2:
             return super()._fit_linear(X, y_index, weights)
-        model = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter, tol=1e-4)
+        model = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter, tol=1e-4, random_state=0)
         model.fit(X, y_index, sample_weight=weights)
         coef = np.vstack([np.zeros_like(model.coef_), model.coef_])
         return coef.astype(np.float32), np.array([0.0, model.intercept_[0]])
 
-    def score(self, analyses: Sequence[Any]) -> np.ndarray:  # type: ignore[override]
+    def log_odds(self, analyses: Sequence[Any]) -> np.ndarray:
         """Calibrated log-odds of the positive class for analyzed posts."""
         proba = np.clip(self._proba_from_analyses(analyses)[:, 1], 1e-7, 1 - 1e-7)
         return np.log(proba / (1 - proba))
+
+
+class PostCharModel(PostTextModel):
+    """A second text view: hashed character 2-5-grams (within words) of the normalized post, TF-IDF weighted.
+
+    Robust to spelling variants and word forms the syllable model splits apart; it reuses the syllable model's
+    analyses (the normalized text), so it adds no normalization cost.
+    """
+
+    def __init__(self, *, n_features: int = 2**19, C: float = 10.0, cv: int = 5, max_iter: int = 500):
+        self.n_features = n_features
+        self.C = C
+        self.cv = cv
+        self.max_iter = max_iter
+
+    dense_weight = 0.0  # no dense block
+
+    def _counts(self, analyses: Sequence[Any]) -> Any:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=self.n_features,
+                                       alternate_sign=False, norm=None, lowercase=False, dtype=np.float32)
+        return vectorizer.transform([a.normalized.text for a in analyses]).tocsr()
+
+    def _matrix(self, analyses: Sequence[Any]) -> Any:
+        import scipy.sparse as sp
+
+        counts = self._counts(analyses)
+        counts.data = np.log1p(counts.data)
+        weighted = counts @ sp.diags(self.idf_)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        return (sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted).tocsr()
+
+    def _fit_idf(self, analyses: Sequence[Any]) -> None:
+        counts = self._counts(analyses)
+        df = np.bincount(counts.indices, minlength=self.n_features)
+        self.idf_ = (np.log((1.0 + len(analyses)) / (1.0 + df)) + 1.0).astype(np.float32)
+
+    def _dense_names(self) -> tuple[str, ...]:
+        return ()
+
+    @classmethod
+    def _from_state(cls, params: dict[str, Any], state: dict[str, Any], arrays: dict[str, np.ndarray]):
+        params = {k: v for k, v in params.items() if k != "dense_weight"}
+        return super()._from_state(params, state, arrays)
 
 
 class PostsClassifier(ClassifierMixin, BaseEstimator):
@@ -99,6 +144,9 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         Which metadata blocks the stacker sees (for ablations; all on by default).
     author_smoothing : float
         Pseudo-posts at the base rate added to each author's record.
+    char_ngrams, char_features, char_C : bool, int, float
+        A second text score from hashed character 2-5-grams (``char_features`` columns, inverse regularization
+        ``char_C``), stacked beside the syllable score.
     cv : int
         Folds (grouped by near-duplicate text) for the out-of-fold text scores and author prior.
     max_iter : int
@@ -107,17 +155,23 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
     Examples
     --------
     >>> from spamguard.classifiers import PostsClassifier
-    >>> posts = {"text": ["Bộ Y tế công bố 5 ca mắc mới", "Uống nước chanh nóng chữa khỏi virus corona 100%"] * 6,
-    ...          "likes": ["120", "unknown"] * 6, "author": ["a1", "b7"] * 6}
-    >>> clf = PostsClassifier(cv=2).fit(posts, ["reliable", "unreliable"] * 6)
-    >>> clf.predict(["Uống nước chanh nóng chữa khỏi virus corona"])[0]
+    >>> posts = {"text": [f"Bộ Y tế công bố {i} ca mắc mới" for i in range(6)]
+    ...                  + [f"Uống nước chanh nóng {i} lần chữa khỏi virus corona" for i in range(6)],
+    ...          "likes": ["120", "3k", "54 like", "80", "2100", "95"] + ["unknown", "2", "", "5", None, "1"],
+    ...          "author": ["a1", "a2"] * 3 + ["b7", "b8"] * 3}
+    >>> clf = PostsClassifier(cv=2).fit(posts, ["reliable"] * 6 + ["unreliable"] * 6)
+    >>> clf.predict({"text": ["Uống nước chanh nóng chữa khỏi virus corona"], "likes": ["unknown"]})[0]
     'unreliable'
     """
 
     def __init__(self, *, n_features: int = 2**18, C: float = 8.0, dense_weight: float = 1.0, stack_C: float = 1.0,
                  n_bins: int = 8, use_engagement: bool = True, use_time: bool = True, use_author: bool = True,
-                 author_smoothing: float = 5.0, cv: int = 5, max_iter: int = 500):
+                 author_smoothing: float = 5.0, char_ngrams: bool = True, char_features: int = 2**19,
+                 char_C: float = 10.0, cv: int = 5, max_iter: int = 500):
         self.n_features = n_features
+        self.char_ngrams = char_ngrams
+        self.char_features = char_features
+        self.char_C = char_C
         self.C = C
         self.dense_weight = dense_weight
         self.stack_C = stack_C
@@ -136,7 +190,7 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
 
     def _blocks(self, text_score: np.ndarray, meta: np.ndarray, author: np.ndarray) -> np.ndarray:
         """Stacker design matrix: text log-odds | one-hot metadata bins | author log-odds | author-count bins."""
-        parts = [text_score[:, None]]
+        parts = [text_score.reshape(len(text_score), -1)]
         columns = self._meta_columns()
         binned = np.column_stack([meta[:, columns], author[:, 1:2]]) if self.use_author else meta[:, columns]
         if binned.shape[1]:
@@ -146,7 +200,7 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         return np.hstack(parts)
 
     def _feature_names(self) -> list[str]:
-        names = ["text_score"]
+        names = ["text_score"] + (["char_score"] if self.char_ngrams else [])
         binned = [pf.META_NAMES[j] for j in self._meta_columns()] + (["author_posts"] if self.use_author else [])
         for name, edges in zip(binned, self.bins_.edges_):
             names += [f"{name}<{edges[0]:.4g}" if len(edges) else f"{name}:any"]
@@ -183,8 +237,18 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
             text_score = np.log(p / (1 - p))
             folds = [test for _, test in GroupKFold(n_splits=n_splits).split(positive, positive, groups_arr)]
         else:  # too few groups for out-of-fold scores: fall back to in-sample scores
-            text_score = self.text_model_.score(analyses)
+            text_score = self.text_model_.log_odds(analyses)
             folds = [np.arange(len(y))]
+        if self.char_ngrams:
+            self.char_model_ = PostCharModel(n_features=self.char_features, C=self.char_C, cv=self.cv,
+                                             max_iter=self.max_iter)
+            self.char_model_._fit_matrix(analyses, y, np.ones(len(y)), groups_arr)
+            if self.char_model_.oof_proba_ is not None:
+                p = np.clip(self.char_model_.oof_proba_[:, 1], 1e-7, 1 - 1e-7)
+                char_score = np.log(p / (1 - p))
+            else:
+                char_score = self.char_model_.log_odds(analyses)
+            text_score = np.column_stack([text_score, char_score])
         self._stack_inputs_ = (text_score, pf.meta_matrix(cols), pf.author_keys(cols), positive, folds)
         return self._fit_stacker()
 
@@ -196,6 +260,8 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         from spamguard.metrics import threshold_at_fpr
 
         text_score, meta, keys, positive, folds = self._stack_inputs_
+        if text_score.ndim == 2 and not self.char_ngrams:  # ablation of a model fitted with the character view
+            text_score = text_score[:, 0]
         n = len(positive)
         if len(folds) > 1:
             author = pf.out_of_fold_author_features(keys, positive, folds, self.author_smoothing)
@@ -228,12 +294,13 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         self.n_train_ = int(n)
         return self
 
-    _STACKER_PARAMS = ("use_engagement", "use_time", "use_author", "stack_C", "n_bins", "author_smoothing")
+    _STACKER_PARAMS = ("use_engagement", "use_time", "use_author", "stack_C", "n_bins", "author_smoothing",
+                       "char_ngrams")
 
     def with_stacker(self, **params: Any) -> PostsClassifier:
         """A copy sharing this fitted text stage, with the stacker refit under other stacker parameters
-        (``use_engagement``, ``use_time``, ``use_author``, ``stack_C``, ``n_bins``, ``author_smoothing``): cheap
-        ablations and tuning. Only on a model fitted in this session (not a loaded one)."""
+        (``use_engagement``, ``use_time``, ``use_author``, ``stack_C``, ``n_bins``, ``author_smoothing``, and
+        ``char_ngrams=False`` to drop the character view): cheap ablations and tuning. Only on a model fitted in this session (not a loaded one)."""
         import copy
 
         check_is_fitted(self, "_stack_inputs_")
@@ -250,10 +317,24 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
         return as_columns(X, optional=POST_COLUMNS, **extra)
 
     # ---- prediction ------------------------------------------------------------------------------------------
+    # Input columns each stacker block is computed from; a block whose column was not given at all is set to its
+    # training average (neutral), so texts without metadata are scored by their text, not by "missing" bins that
+    # ReINTEL's quirks taught (a junk or empty value inside a given column still counts as missing).
+    _BLOCK_SOURCES = {"log_likes": ("likes",), "log_comments": ("comments",), "log_shares": ("shares",),
+                      "comments_per_like": ("comments", "likes"), "shares_per_like": ("shares", "likes"),
+                      "years_since_2020": ("timestamp",), "hour": ("timestamp",), "weekday": ("timestamp",),
+                      "author_posts": ("author",), "author_prior": ("author",)}
+
     def _design(self, cols: dict[str, list], analyses: Sequence[Any]) -> np.ndarray:
-        text_score = self.text_model_.score(analyses)
+        text_score = self.text_model_.log_odds(analyses)
+        if self.char_ngrams:
+            text_score = np.column_stack([text_score, self.char_model_.log_odds(analyses)])
         author = self.author_prior_.encode(pf.author_keys(cols)) if self.use_author else np.zeros((len(analyses), 2))
-        return self._blocks(text_score, pf.meta_matrix(cols), author)
+        Z = self._blocks(text_score, pf.meta_matrix(cols), author)
+        for name, columns in _block_contributions(self, Z):
+            if any(source not in cols for source in self._BLOCK_SOURCES.get(name, ())):
+                Z[:, columns] = self.stack_means_[columns]
+        return Z
 
     def _proba_from_design(self, Z: np.ndarray) -> np.ndarray:
         logit = Z @ self.stack_coef_ + self.stack_intercept_
@@ -295,6 +376,9 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
                  "operating_points": self.operating_points_, "n_train": self.n_train_,
                  "training": getattr(self, "training_", {})}
         arrays = {f"text_{k}": v for k, v in text_arrays.items()}
+        if self.char_ngrams:
+            state["char"], char_arrays = self.char_model_._get_state()
+            arrays.update({f"char_{k}": v for k, v in char_arrays.items()})
         arrays.update({"stack_coef": self.stack_coef_, "stack_means": self.stack_means_,
                        **{f"author_{k}": v for k, v in self.author_prior_.to_arrays().items()},
                        **{f"bins_{k}": v for k, v in self.bins_.to_arrays().items()}})
@@ -304,10 +388,16 @@ class PostsClassifier(ClassifierMixin, BaseEstimator):
     def _from_state(cls, params: dict[str, Any], state: dict[str, Any], arrays: dict[str, np.ndarray]):
         from spamguard.errors import ModelFormatError
 
+        params = {"char_ngrams": False, **params}  # files saved before the character view existed
         model = cls(**params)
         text_params = {k: params[k] for k in ("n_features", "C", "dense_weight", "cv", "max_iter")}
         model.text_model_ = PostTextModel._from_state(
             text_params, state["text"], {k[5:]: v for k, v in arrays.items() if k.startswith("text_")})
+        if model.char_ngrams:
+            model.char_model_ = PostCharModel._from_state(
+                {"n_features": params["char_features"], "C": params["char_C"], "cv": params["cv"],
+                 "max_iter": params["max_iter"]},
+                state["char"], {k[5:]: v for k, v in arrays.items() if k.startswith("char_")})
         model.classes_ = model.text_model_.classes_
         model.stack_coef_ = np.asarray(arrays["stack_coef"], dtype=np.float64)
         model.stack_means_ = np.asarray(arrays["stack_means"], dtype=np.float64)
@@ -334,7 +424,9 @@ _REASON_MIN = 0.25  # log-odds a signal must add toward the label to be stated a
 def _block_contributions(model: PostsClassifier, Z: np.ndarray) -> list[tuple[str, slice]]:
     """(name, columns of Z) for each stacker block; contributions are measured against the training average."""
     blocks = [("text_score", slice(0, 1))]
-    start = 1
+    if model.char_ngrams:
+        blocks.append(("character n-grams", slice(1, 2)))
+    start = len(blocks)
     binned = [pf.META_NAMES[j] for j in model._meta_columns()] + (["author_posts"] if model.use_author else [])
     for name, width in zip(binned, model.bins_.widths):
         blocks.append((name, slice(start, start + width)))
@@ -345,6 +437,8 @@ def _block_contributions(model: PostsClassifier, Z: np.ndarray) -> list[tuple[st
 
 
 def _meta_reason(name: str, value: Any, label: str, author: tuple[float, float] | None) -> str:
+    if name == "character n-grams":
+        return f"spellings and word pieces typical of {label} posts"
     if name in ("author_prior", "author_posts"):
         if author is None or author[0] == 0:
             return f"the author has no earlier posts in the training data, typical of {label} posts"
@@ -353,7 +447,7 @@ def _meta_reason(name: str, value: Any, label: str, author: tuple[float, float] 
                 if label != "reliable" else f"the author has {posts:.0f} earlier posts, "
                 f"{posts - positives:.0f} of them reliable")
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return f"{name.replace('_', ' ')} unknown, which is more common for {label} posts"
+        return f"unknown {_PLAIN_NAMES.get(name, name)}, which is more common for {label} posts"
     if name == "hour":
         return f"posted around {int(value):02d}:00 (Vietnam time), an hour when {label} posts are more common"
     if name == "weekday":
@@ -375,12 +469,18 @@ def _shift_spans(spans: list[list[int]], original_length: int) -> list[list[int]
     return [[a + shift, b + shift] if a >= pf.HEAD_CHARS else [a, b] for a, b in spans]
 
 
+_PLAIN_NAMES = {"log_likes": "likes", "log_comments": "comments", "log_shares": "shares",
+                "comments_per_like": "comments per like", "shares_per_like": "shares per like",
+                "years_since_2020": "posting date", "hour": "posting hour", "weekday": "posting day"}
+
+
 def explain_posts(model: PostsClassifier, cols: dict[str, list], analyses: Sequence[Any], Z: np.ndarray,
                   proba: np.ndarray, top_k: int = 8) -> list[dict[str, Any]]:
     from spamguard.explain import explain_batch
 
     text = model.text_model_
-    text_explained = explain_batch(text, analyses, text._proba_from_analyses(analyses), top_k=top_k)
+    # Passing the final probabilities makes explain_batch contrast the final label with the other class.
+    text_explained = explain_batch(text, analyses, proba, top_k=top_k)
     text_scale = float(model.stack_coef_[0]) / text.temperature_
     blocks = _block_contributions(model, Z)
     contributions = (Z - model.stack_means_) * model.stack_coef_
@@ -390,31 +490,35 @@ def explain_posts(model: PostsClassifier, cols: dict[str, list], analyses: Seque
     classes = [str(c) for c in model.classes_]
     results = []
     for row, explained in enumerate(text_explained):
-        label = classes[int(proba[row, 1] >= 0.5)]
+        label = explained["label"]
         sign = 1.0 if label == classes[1] else -1.0
-        text_sign = 1.0 if explained["label"] == classes[1] else -1.0
         features, reasons = [], []
         for feature in explained["features"]:
-            weight = feature["weight"] * text_scale * text_sign * sign
-            features.append({"feature": feature["feature"], "weight": round(weight, 4), "toward": label,
-                             "spans": _shift_spans(feature["spans"], len(cols["text"][row]))})
-        text_push = float(contributions[row, 0]) * sign
-        if text_push > _REASON_MIN:
+            features.append({"feature": feature["feature"], "weight": round(feature["weight"] * text_scale, 4),
+                             "toward": label, "spans": _shift_spans(feature["spans"], len(cols["text"][row]))})
+        if float(contributions[row, 0]) * sign > _REASON_MIN:
             reasons += [r.replace(" messages", " posts") for r in explained["reasons"]] or \
                 [f"wording typical of {label} posts"]
         author_info = None
         if keys[row] is not None and keys[row] in index:
             k = index[keys[row]]
             author_info = (float(model.author_prior_.posts_[k]), float(model.author_prior_.positives_[k]))
-        meta_reasons = []
+        meta_reasons, missing = [], []
         for name, columns in blocks[1:]:
             push = float(contributions[row, columns].sum()) * sign
             value = meta[row, pf.META_NAMES.index(name)] if name in pf.META_NAMES else None
+            known = value is not None and not np.isnan(value)
             features.append({"feature": name, "weight": round(push, 4), "toward": label,
-                             "value": None if value is None or np.isnan(value) else round(float(value), 4),
-                             "spans": []})
+                             "value": round(float(value), 4) if known else None, "spans": []})
             if push > _REASON_MIN:
-                meta_reasons.append((push, _meta_reason(name, value, label, author_info)))
+                if name in pf.META_NAMES and not known:
+                    missing.append((push, _PLAIN_NAMES.get(name, name)))
+                else:
+                    meta_reasons.append((push, _meta_reason(name, value, label, author_info)))
+        if missing:
+            names = ", ".join(dict.fromkeys(n for _, n in sorted(missing, reverse=True)))
+            meta_reasons.append((sum(p for p, _ in missing), f"unknown {names}, which is more common for "
+                                                             f"{label} posts"))
         reasons += [r for _, r in sorted(meta_reasons, reverse=True)]
         features = sorted((f for f in features if f["weight"] > 0), key=lambda f: -f["weight"])[:top_k]
         results.append({"label": label, "scores": {c: round(float(p), 6) for c, p in zip(classes, proba[row])},
