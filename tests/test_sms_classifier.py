@@ -106,6 +106,12 @@ def test_odd_inputs_score_without_crashing(fitted, odd):
     assert proba.shape == (2, 3) and np.isfinite(proba).all()
 
 
+def test_fast_scoring_path_equals_the_feature_matrix_product(fitted):
+    analyses = fitted._analyze({"text": TEXTS + ["", "Th0ng ba0 🎉"], "sender": SENDERS + [None, "VCB"]})
+    expected = np.asarray(fitted._matrix(analyses) @ fitted.coef_.T) + fitted.intercept_
+    np.testing.assert_allclose(fitted._logits(analyses), expected, rtol=1e-9, atol=1e-9)
+
+
 def test_empty_batch_returns_an_empty_matrix(fitted):
     assert fitted.predict_proba([]).shape == (0, 3)
 
@@ -191,3 +197,10 @@ def test_accent_free_copies_make_accented_and_plain_spellings_score_alike():
     accented = clf.predict_proba(["Tài khoản bị khóa, xác minh ngay"])
     plain = clf.predict_proba(["Tai khoan bi khoa, xac minh ngay"])
     assert abs(accented[0, -1] - plain[0, -1]) < 0.25
+
+
+def test_calibration_folds_missing_a_class_do_not_crash():
+    texts = TEXTS[:6] + SPAM[:1] + SCAM
+    labels = ["ham"] * 6 + ["spam"] + ["scam"] * len(SCAM)
+    clf = SmsClassifier(cv=3, n_features=2**12).fit(texts, labels)  # one spam message: two folds lack it
+    assert clf.predict_proba(texts).shape == (len(texts), 3)

@@ -92,6 +92,13 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
         if coef.shape[0] == 1:  # binary: express as two logits so prediction code is uniform
             coef = np.vstack([np.zeros_like(coef), coef])
             intercept = np.array([0.0, intercept[0]])
+        n_classes = len(self.classes_)
+        if len(model.classes_) < n_classes:
+            # A cross-validation fold without some class: that class gets a logit far below the others.
+            full_coef = np.zeros((n_classes, coef.shape[1]))
+            full_intercept = np.full(n_classes, -30.0)
+            full_coef[model.classes_], full_intercept[model.classes_] = coef, intercept
+            coef, intercept = full_coef, full_intercept
         return coef.astype(np.float32), intercept.astype(np.float64)
 
     def _fit_matrix(self, analyses: list[Any], y: np.ndarray, weights: np.ndarray, groups: np.ndarray) -> None:
@@ -135,9 +142,38 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
 
     # ---- prediction ------------------------------------------------------------------------------------------
     def _proba_from_analyses(self, analyses: Sequence[Any]) -> np.ndarray:
-        X = self._matrix(analyses)
-        logits = np.asarray(X @ self.coef_.T) + self.intercept_
+        if type(self)._matrix is LinearTextClassifier._matrix:
+            logits = self._logits(analyses)
+        else:  # a subclass builds its own matrix
+            logits = np.asarray(self._matrix(analyses) @ self.coef_.T) + self.intercept_
         return softmax(logits / self.temperature_)
+
+    def _logits(self, analyses: Sequence[Any]) -> np.ndarray:
+        """``self._matrix(analyses) @ coef_.T + intercept_`` without building the matrix: the TF-IDF weighting and
+        row normalization run in place on the CSR data, and the dense block gets its own small product."""
+        counts = hash_tokens([a.tokens for a in analyses], self.n_features)
+        data = np.log1p(counts.data)
+        if self.idf_ is not None:
+            data *= self.idf_[counts.indices]
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
+        data *= (1.0 / np.maximum(norms, 1e-12))[rows]
+        counts.data = data
+        token_coef, dense_coef = self._coef_blocks()
+        logits = counts @ token_coef
+        if self.dense_weight:  # a weight of 0 zeroes the (always finite) dense block: skip computing it
+            logits += (self._dense(analyses) * self.dense_weight) @ dense_coef
+        logits += self.intercept_
+        return logits
+
+    def _coef_blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """``coef_.T`` split into its token rows and dense rows, float64 and C-contiguous (cached per ``coef_``)."""
+        cached = getattr(self, "_coef_cache", None)
+        if cached is None or cached[0] is not self.coef_:
+            coef_t = np.ascontiguousarray(np.asarray(self.coef_, dtype=np.float64).T)
+            cached = (self.coef_, coef_t[: self.n_features], np.ascontiguousarray(coef_t[self.n_features:]))
+            self._coef_cache = cached
+        return cached[1], cached[2]
 
     def predict_proba(self, X: Any, **extra: Any) -> np.ndarray:
         """Calibrated class probabilities, columns in ``classes_`` order."""
@@ -176,6 +212,11 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
         return self.labels_from_proba(LinearTextClassifier.predict_proba(self, X, **extra), threshold)
 
     # ---- persistence -----------------------------------------------------------------------------------------
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_coef_cache", None)  # derived from coef_ at prediction time; not worth pickling
+        return state
+
     def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         check_is_fitted(self, "coef_")
         state = {"temperature": self.temperature_, "operating_points": self.operating_points_,
