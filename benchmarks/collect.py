@@ -10,6 +10,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 SECTIONS = [
     ("SMS model: held-out accuracy beside two baselines", "results_sms_eval.md"),
+    ("SMS model: where it wins and loses", "results_sms_notes.md"),
     ("SMS model: scoring speed, load time, memory", "results_sms_speed.md"),
     ("Text pipeline speed and import time", "results_text.md"),
     ("Posts model: cross-validated ROC-AUC with ablations and baselines", "results_posts_eval.md"),
