@@ -49,7 +49,8 @@ def _token_spans(norm: Any, token: str) -> list[list[int]]:
         from spamguard.text.entities import entity_tokens
 
         return [[e.start, e.end] for e in norm.entities
-                if token == e.placeholder or token in entity_tokens(e) or token.endswith(f"_{e.kind}__")]
+                if token == e.placeholder or token in entity_tokens(e) or token.endswith(f"_{e.kind}__")
+                or (token.startswith("__x_") and f"_{e.kind}_" in token)]  # sender x entity crosses
     return _syllable_spans(norm, token)
 
 
