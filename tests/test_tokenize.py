@@ -87,6 +87,14 @@ def test_tokenize_batch_matches_one_call_per_message() -> None:
     assert tokenize_batch(texts) == [tokenize(t) for t in texts]
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_tokenize_batch_matches_one_call_per_message_in_batches_of_any_size(size: int) -> None:
+    texts = ["!!!!", "Tài khoản 0912345678 vcb.com.vn", "", "\"half quoted", "TK 0123xxx456 +2,000,000VND",
+             "Th0ng ba0 ko dc", "🎉", "a", "Hoà bình 500k", "x\x01y", "Ѵietcombank bit.ly/abc"]
+    batches = [texts[i:i + size] for i in range(0, len(texts), size)]
+    assert [t for batch in batches for t in tokenize_batch(batch)] == [tokenize(t) for t in texts]
+
+
 @pytest.mark.parametrize("mode", ["chars", "", "Word"])
 def test_unknown_mode_is_refused(mode: str) -> None:
     with pytest.raises(InputFormatError, match="mode must be one of"):

@@ -135,23 +135,6 @@ class TextClassifier(LinearTextClassifier):
             ordered = [reference] + [c for c in ordered if c != reference]
         return np.asarray(ordered, dtype=object)
 
-    def _fit_linear(self, X: Any, y_index: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The shared solver, also when a small calibration fold lacks some classes (they get a very low logit)."""
-        present = np.unique(y_index)
-        n_classes = len(self.classes_)
-        if len(present) == n_classes:
-            return super()._fit_linear(X, y_index, weights)
-        coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
-        intercept = np.full(n_classes, -10.0)
-        if len(present) == 1:
-            intercept[present[0]] = 0.0
-            return coef, intercept
-        remap = np.full(n_classes, -1)
-        remap[present] = np.arange(len(present))
-        sub_coef, sub_intercept = super()._fit_linear(X, remap[y_index], weights)
-        coef[present], intercept[present] = sub_coef, sub_intercept
-        return coef, intercept
-
     def fit(self, X: Any, y: Sequence[Any], *, sample_weight: Sequence[float] | None = None,
             groups: Sequence[Any] | None = None) -> TextClassifier:
         """Fit on texts (or a table with a ``text`` column) and labels (any hashable values, kept as strings)."""

@@ -50,9 +50,10 @@ def hash_tokens(token_lists: Sequence[Sequence[str]], n_features: int) -> sp.csr
     """Token lists -> CSR matrix of token counts in ``n_features`` hashed columns."""
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
     indptr = np.concatenate(([0], np.cumsum(lengths)))
-    flat = list(chain.from_iterable(token_lists))
-    columns = token_columns(flat, n_features)
-    data = np.ones(len(flat), dtype=np.float64)
+    total = int(indptr[-1])
+    cache = _cache(n_features)
+    columns = np.fromiter(map(cache.__getitem__, chain.from_iterable(token_lists)), dtype=np.int64, count=total)
+    data = np.ones(total, dtype=np.float64)
     matrix = sp.csr_matrix((data, columns, indptr), shape=(len(token_lists), n_features))
     matrix.sum_duplicates()  # repeated tokens in a message become counts
     return matrix

@@ -21,6 +21,8 @@ from spamguard.text.types import OBFUSCATION_KINDS
 ENTITY_KINDS = ("url", "email", "phone", "shortcode", "money", "account", "otp", "datetime")
 URL_FLAGS = ("lookalike_of", "shortener", "ip_host", "cheap_tld", "official_of")
 
+_KIND_INDEX = {kind: k for k, kind in enumerate(ENTITY_KINDS)}
+
 # Names of the dense columns, in order; used by explanations and the model card.
 DENSE_NAMES = (
     ("log_length", "caps_ratio", "digit_ratio", "has_diacritics", "exclamations")
@@ -66,8 +68,6 @@ def _sender_tokens(senders: Sequence[object] | None, n: int) -> list[tuple[tuple
 
 def _cross_tokens(norm: Normalized, sender_kind: str, sender_brand: str | None) -> list[str]:
     """Sender x content interactions a linear model cannot build by itself."""
-    from spamguard.text.senders import domain_matches_brand
-
     crosses = []
     for entity in norm.entities:
         crosses.append(f"__x_{sender_kind}_{entity.kind}__")
@@ -76,9 +76,16 @@ def _cross_tokens(norm: Normalized, sender_kind: str, sender_brand: str | None) 
             for flag in URL_FLAGS:
                 if attrs.get(flag):
                     crosses.append(f"__x_{sender_kind}_url_{flag}__")
-            if sender_brand and not domain_matches_brand(attrs.get("registered_domain") or "", sender_brand):
+            if sender_brand and not _domain_matches_brand(attrs.get("registered_domain") or "", sender_brand):
                 crosses.append("__x_brand_sender_foreign_url__")
     return crosses
+
+
+@functools.lru_cache(maxsize=65536)
+def _domain_matches_brand(domain: str, brand: str) -> bool:
+    from spamguard.text.senders import domain_matches_brand
+
+    return domain_matches_brand(domain, brand)
 
 
 @functools.cache
@@ -101,15 +108,20 @@ def analyze(texts: Sequence[str], senders: Sequence[str | None] | None = None) -
     """Normalize and tokenize a batch of messages (with their senders, when known)."""
     norms = normalize_batch(texts)
     sender_info = _sender_tokens(senders, len(norms))
+    table = _brand_mention_tokens()
+    no_mention = table.keys().isdisjoint
     analyses = []
+    append = analyses.append
     for norm, tokens, (s_tokens, s_kind, s_brand) in zip(norms, tokenize_batch(norms), sender_info):
-        mentions = _brand_mentions(tokens)
-        tokens.extend(s_tokens)
+        # _brand_mentions(tokens), inlined: the check runs once per message
+        mentions = None if no_mention(tokens) else {table[t] for t in tokens if t in table}
+        tokens += s_tokens
         if norm.entities:
-            tokens.extend(_cross_tokens(norm, s_kind, s_brand))
-        # "A personal number writing in a bank's name" and similar sender/content mismatches.
-        tokens.extend(f"__x_{s_kind}_mentions_{category}__" for category in mentions)
-        analyses.append(Analysis(norm, tokens, s_kind))
+            tokens += _cross_tokens(norm, s_kind, s_brand)
+        if mentions:
+            # "A personal number writing in a bank's name" and similar sender/content mismatches.
+            tokens += [f"__x_{s_kind}_mentions_{category}__" for category in sorted(mentions)]
+        append(Analysis(norm, tokens, s_kind))
     return analyses
 
 
@@ -140,32 +152,60 @@ def dense_features(analyses: Sequence[Analysis]) -> np.ndarray:
     out = np.zeros((len(analyses), len(DENSE_NAMES)), dtype=np.float64)
     if not analyses:
         return out
-    stats = _char_stats([a.normalized.original for a in analyses])
+    norms = [a.normalized for a in analyses]
+    stats = _char_stats([n.original for n in norms])
     out[:, [0, 1, 2, 4]] = stats
+    out[:, 3] = [n.ascii != n.text for n in norms]
     obf_start = 5
     ent_start = obf_start + len(OBFUSCATION_KINDS)
     url_start = ent_start + len(ENTITY_KINDS)
-    for row, analysis in enumerate(analyses):
-        norm = analysis.normalized
-        out[row, 3] = norm.ascii != norm.text
+    # Rows are collected in lists and written with one fancy-indexed assignment per block (a NumPy slice assignment
+    # per message costs more than the values themselves).
+    log1p = math.log1p
+    kind_index = _KIND_INDEX
+    no_urls = [False] * 5
+    obf_rows, obf_values, ent_rows, ent_values, money_rows, money_values = [], [], [], [], [], []
+    for row, norm in enumerate(norms):
         counts = norm.counts
         if any(counts.values()):
-            out[row, obf_start:ent_start] = [math.log1p(counts.get(k, 0)) for k in OBFUSCATION_KINDS]
-        if not norm.entities:
+            obf_rows.append(row)
+            obf_values.append([log1p(counts.get(k, 0)) for k in OBFUSCATION_KINDS])
+        entities = norm.entities
+        if not entities:
             continue
-        kinds = [e.kind for e in norm.entities]
-        out[row, ent_start:url_start] = [math.log1p(kinds.count(k)) for k in ENTITY_KINDS]
-        urls = [e.attrs for e in norm.entities if e.kind == "url"]
-        out[row, url_start:url_start + 5] = [
-            any(u.get("lookalike_of") for u in urls),
-            any(u.get("shortener") for u in urls),
-            any(u.get("ip_host") for u in urls),
-            any(u.get("cheap_tld") for u in urls),
-            any(u.get("scheme") == "http" for u in urls),
-        ]
-        amounts = [e.attrs.get("value") or 0.0 for e in norm.entities if e.kind == "money"]
+        per_kind = [0] * len(ENTITY_KINDS)
+        urls, amounts = [], []
+        for e in entities:
+            kind = e.kind
+            k = kind_index.get(kind)
+            if k is not None:
+                per_kind[k] += 1
+            if kind == "url":
+                urls.append(e.attrs)
+            elif kind == "money":
+                amounts.append(e.attrs.get("value") or 0.0)
+        values = [log1p(c) if c else 0.0 for c in per_kind]
+        if urls:
+            values += [
+                any(u.get("lookalike_of") for u in urls),
+                any(u.get("shortener") for u in urls),
+                any(u.get("ip_host") for u in urls),
+                any(u.get("cheap_tld") for u in urls),
+                any(u.get("scheme") == "http" for u in urls),
+            ]
+        else:
+            values += no_urls
+        ent_rows.append(row)
+        ent_values.append(values)
         if amounts:
-            out[row, url_start + 5] = math.log10(1.0 + max(amounts)) / 10.0
+            money_rows.append(row)
+            money_values.append(math.log10(1.0 + max(amounts)) / 10.0)
+    if obf_rows:
+        out[obf_rows, obf_start:ent_start] = obf_values
+    if ent_rows:
+        out[ent_rows, ent_start:url_start + 5] = ent_values
+    if money_rows:
+        out[money_rows, url_start + 5] = money_values
     return out
 
 

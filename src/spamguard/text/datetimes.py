@@ -47,5 +47,6 @@ def _datetime_attrs(raw: str) -> tuple[tuple[str, Any], ...] | None:
 
 
 def datetime_tokens(attrs: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(t for t, on in (("__datetime_date__", attrs.get("date")), ("__datetime_time__", attrs.get("time")))
-                 if on)
+    if attrs.get("date"):
+        return ("__datetime_date__", "__datetime_time__") if attrs.get("time") else ("__datetime_date__",)
+    return ("__datetime_time__",) if attrs.get("time") else ()

@@ -15,6 +15,7 @@ from itertools import accumulate
 from spamguard.errors import InputFormatError
 from spamguard.text import lane
 from spamguard.text import normalize as _n
+from spamguard.text.entities import _entity  # Entity(...) without the frozen dataclass's setattr per field
 from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_units
 from spamguard.text.types import Entity, Normalized
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
@@ -35,7 +36,7 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
     if isinstance(texts, str):
         raise InputFormatError("normalize_batch() expects an iterable of messages, got a single str; "
                                "wrap it in a list or call normalize().")
-    texts = [_n._check(t) for t in texts]
+    texts = [t if type(t) is str else _n._check(t) for t in texts]
     if not texts:
         return []
     joined = _SEP.join(texts)
@@ -57,7 +58,7 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
     for e in _n.find_entities(joined):
         i = bisect_right(starts, e.start) - 1
         base = starts[i]
-        per_message[i].append(Entity(e.kind, e.start - base, e.end - base, e.text, e.placeholder, e.attrs))
+        per_message[i].append(_entity(e.kind, e.start - base, e.end - base, e.text, e.placeholder, e.attrs))
 
     low = joined.lower()
     if len(low) != len(joined):
@@ -76,16 +77,15 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         teen = TEENCODE_KEYS.intersection(words)
         unit_strs = units.split(_SEP)
         hits_by_message: dict[int, set[str]] = {}
-        if teen:
-            padded = " " + units.replace(_SEP, " ") + " "
-            for key in teen:
-                needle = f" {key} "
-                pos = padded.find(needle)
-                while pos >= 0:
-                    hits_by_message.setdefault(bisect_right(starts, pos) - 1, set()).add(key)
-                    pos = padded.find(needle, pos + len(key) + 1)
-        if suspects:
-            general |= {i for i, piece in enumerate(unit_strs) if not suspects.isdisjoint(piece.split())}
+        if teen or suspects:
+            # One split per message (searching the joined text once per key costs keys x batch length).
+            in_teen = teen.intersection
+            for i, piece in enumerate(unit_strs):
+                piece_words = piece.split()
+                if teen and (hits := in_teen(piece_words)):
+                    hits_by_message[i] = hits
+                if suspects and not suspects.isdisjoint(piece_words):
+                    general.add(i)
         ascii_all = lane.decode(folded).split(_SEP)
 
     out = []

@@ -65,13 +65,19 @@ _THRESHOLDS = ((1e5, "ge100k"), (1e6, "ge1m"), (1e7, "ge10m"), (1e8, "ge100m"), 
 _USD_RATE = 25_000.0  # rough VND per USD, only to bucket dollar amounts
 
 
+_THRESHOLD_TOKENS = tuple((threshold, f"__money_{name}__") for threshold, name in _THRESHOLDS)
+
+
 def money_tokens(attrs: dict[str, Any]) -> tuple[str, ...]:
     value = float(attrs.get("value") or 0.0)
     out = []
     if attrs.get("currency") == "USD":
         out.append("__money_usd__")
         value *= _USD_RATE
-    out.extend(f"__money_{name}__" for threshold, name in _THRESHOLDS if value >= threshold)
+    for threshold, token in _THRESHOLD_TOKENS:  # ascending: the first one not reached ends the list
+        if not value >= threshold:
+            break
+        out.append(token)
     if attrs.get("informal"):
         out.append("__money_informal__")
     if attrs.get("sign"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 
 
@@ -60,23 +61,27 @@ def expansions_in_units(text: str, unit_str: str, hits: Iterable[str], spans: li
                         ) -> list[tuple[int, int, str]]:
     """find_expansions() for lane text, given its unit string (same length, non-units blanked) and the keys in it."""
     padded = f" {unit_str} "
-    spans = sorted(spans)
-    starts = [s for s, _ in spans]
+    if spans:
+        spans = sorted(spans)
+        starts = [s for s, _ in spans]
     n = len(text)
     out = []
     for key in hits:
         needle = f" {key} "
         pos = padded.find(needle)
+        size = len(key)
         while pos >= 0:
-            start, end = pos, pos + len(key)
+            start, end = pos, pos + size
             pos = padded.find(needle, end + 1)
             if start and text[start - 1] in "@$_" or end < n and text[end] in "@_":
                 continue
-            i = bisect_right(starts, end - 1) - 1
-            if i >= 0 and spans[i][1] > start:
-                continue
+            if spans:
+                i = bisect_right(starts, end - 1) - 1
+                if i >= 0 and spans[i][1] > start:
+                    continue
             if start and _after_number(text, start):
                 continue
-            out.extend((start, end, expansion) for expansion in TEENCODE[key])
-    out.sort(key=lambda x: x[0])
+            out.extend([(start, end, expansion) for expansion in TEENCODE[key]])
+    if len(out) > 1:
+        out.sort(key=itemgetter(0))
     return out
