@@ -204,3 +204,17 @@ def test_calibration_folds_missing_a_class_do_not_crash():
     labels = ["ham"] * 6 + ["spam"] + ["scam"] * len(SCAM)
     clf = SmsClassifier(cv=3, n_features=2**12).fit(texts, labels)  # one spam message: two folds lack it
     assert clf.predict_proba(texts).shape == (len(texts), 3)
+
+
+def test_scoring_restores_the_garbage_collector_state(fitted):
+    import gc
+
+    assert gc.isenabled()
+    fitted.predict_proba(TEXTS)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        fitted.predict_proba(TEXTS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -7,7 +7,9 @@ is only the tokenizer itself.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,8 +106,30 @@ def _brand_mentions(tokens: list[str]) -> set[str]:
     return {table[t] for t in tokens if t in table}
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while a batch is analyzed.
+
+    Analysis allocates millions of short-lived strings and small objects that reference counting frees; the cyclic
+    collector would scan them over and over (about a quarter of tokenizing time in profiles) without finding
+    anything to collect. Reference counting still frees memory; the previous state is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyze(texts: Sequence[str], senders: Sequence[str | None] | None = None) -> list[Analysis]:
     """Normalize and tokenize a batch of messages (with their senders, when known)."""
+    with _cyclic_gc_paused():
+        return _analyze(texts, senders)
+
+
+def _analyze(texts: Sequence[str], senders: Sequence[str | None] | None) -> list[Analysis]:
     norms = normalize_batch(texts)
     sender_info = _sender_tokens(senders, len(norms))
     table = _brand_mention_tokens()
