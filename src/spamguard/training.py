@@ -72,7 +72,6 @@ def train_sms(seed: int = 0, public_weights: dict[str, float] | None = None, **p
     from spamguard.classifiers.sms import SmsClassifier
     from spamguard.metrics import evaluate_predictions
 
-    np.random.seed(seed)
     table = sms_training_table(public_weights, seed=seed)
     model = SmsClassifier(**params)
     model.fit({"text": table["text"], "sender": table["sender"]}, table["label"],

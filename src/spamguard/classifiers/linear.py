@@ -192,7 +192,7 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
         """Labels for probabilities under an operating point.
 
         ``None``: the most probable class. A name from ``operating_points_`` (e.g. ``"fpr_1pct"``): the most severe
-        non-reference class whose probability reaches its threshold, else the reference class. A float: the same,
+        non-reference class whose probability exceeds its threshold, else the reference class. A float: the same,
         with that threshold for every non-reference class.
         """
         classes = np.asarray(self.classes_)
@@ -208,7 +208,7 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
         labels = np.full(len(proba), classes[0], dtype=classes.dtype)
         # Later classes are more severe (ham < spam < scam): assign in increasing severity, later wins.
         for k, cut in enumerate(cuts, start=1):
-            labels[proba[:, k] >= cut] = classes[k]
+            labels[proba[:, k] > cut] = classes[k]  # strictly above, as threshold_at_fpr counts
         return labels
 
     def predict(self, X: Any, threshold: str | float | None = None, **extra: Any) -> np.ndarray:

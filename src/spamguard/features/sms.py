@@ -99,13 +99,6 @@ def _brand_mention_tokens() -> dict[str, str]:
             if key.isalnum() and len(key) >= 3 and key not in brand.strict_keys}
 
 
-def _brand_mentions(tokens: list[str]) -> set[str]:
-    table = _brand_mention_tokens()
-    if table.keys().isdisjoint(tokens):  # the common case, decided in C
-        return set()
-    return {table[t] for t in tokens if t in table}
-
-
 @contextlib.contextmanager
 def _cyclic_gc_paused():
     """Pause the cyclic garbage collector while a batch is analyzed.
@@ -137,7 +130,7 @@ def _analyze(texts: Sequence[str], senders: Sequence[str | None] | None) -> list
     analyses = []
     append = analyses.append
     for norm, tokens, (s_tokens, s_kind, s_brand) in zip(norms, tokenize_batch(norms), sender_info):
-        # _brand_mentions(tokens), inlined: the check runs once per message
+        # Brand mentions: the common no-mention case is decided in C by isdisjoint.
         mentions = None if no_mention(tokens) else {table[t] for t in tokens if t in table}
         tokens += s_tokens
         if norm.entities:
