@@ -82,6 +82,13 @@ class SmsClassifier(LinearTextClassifier):
     def _analyze(self, columns: dict[str, list]) -> list[Any]:
         return analyze(columns["text"], columns.get("sender"))
 
+    def _scoring_counts(self, columns: dict[str, list]) -> Any:
+        if self.dense_weight:
+            return None  # the dense block needs full analyses
+        from spamguard.features.sms_counts import count_matrix
+
+        return count_matrix(columns["text"], columns.get("sender"), self.n_features)
+
     def _dense(self, analyses: Sequence[Any]) -> np.ndarray:
         dense = dense_features(analyses)
         if not self.shape_features:

@@ -97,6 +97,11 @@ def _shape_match(m: re.Match) -> str:
     return _SHAPES[min(m.end() - m.start(), 12)]
 
 
+def number_shape(unit: str) -> str:
+    """The shape token of an all-digit unit, as :func:`_shape_all` writes it ("482913" -> "__num6__")."""
+    return _SHAPES[min(len(unit), 12)]
+
+
 def _shape_all(unit_str: str) -> str:
     """Digits-only units become shape tokens ("482913" -> "__num6__")."""
     return _NUMBER_UNIT.sub(_shape_match, unit_str) if _DIGIT.search(unit_str) else unit_str
@@ -110,8 +115,9 @@ def _fill(unit_str: str, places: list[str]) -> str:
     return "".join(out)
 
 
-def _assemble(norm: Normalized, unit_str: str, ascii_str: str, shaped: bool = False) -> list[str]:
-    """Tokens from the unit strings of the text and of its accent-free form (``ascii_str is unit_str`` if equal)."""
+def _filled(norm: Normalized, unit_str: str, ascii_str: str, shaped: bool = False) -> tuple[str, str]:
+    """Unit strings with number shapes and entity placeholders in place; the second IS the first when the text
+    has no diacritics (callers test ``ascii_str is unit_str`` to skip duplicate work)."""
     same = ascii_str is unit_str
     if not shaped:
         unit_str = _shape_all(unit_str)
@@ -120,15 +126,12 @@ def _assemble(norm: Normalized, unit_str: str, ascii_str: str, shaped: bool = Fa
         places = [f" {e.placeholder} " for e in norm.entities]
         unit_str = _fill(unit_str, places)
         ascii_str = unit_str if same else _fill(ascii_str, places)
-    units = unit_str.split()
-    tokens = units + [f"{a}_{b}" for a, b in zip(units, units[1:])]
-    if same:
-        plain = tokens
-    else:
-        asc = ascii_str.split()
-        plain = asc + [f"{a}_{b}" for a, b in zip(asc, asc[1:])]
-    if plain:
-        tokens += ("~" + " ~".join(plain)).split(" ")
+    return unit_str, ascii_str
+
+
+def extra_tokens(norm: Normalized) -> list[str]:
+    """Tokens beside the syllables: entity attributes and teencode expansions."""
+    tokens: list[str] = []
     for entity in norm.entities:
         tokens += entity_tokens(entity)
     for _, _, expansion in norm.expansions:
@@ -136,31 +139,64 @@ def _assemble(norm: Normalized, unit_str: str, ascii_str: str, shaped: bool = Fa
     return tokens
 
 
+def _tokens(norm: Normalized, unit_str: str, ascii_str: str) -> list[str]:
+    """Tokens from the filled unit strings of the text and of its accent-free form."""
+    units = unit_str.split()
+    tokens = units + [f"{a}_{b}" for a, b in zip(units, units[1:])]
+    if ascii_str is unit_str:
+        plain = tokens
+    else:
+        asc = ascii_str.split()
+        plain = asc + [f"{a}_{b}" for a, b in zip(asc, asc[1:])]
+    if plain:
+        tokens += ("~" + " ~".join(plain)).split(" ")
+    if norm.entities or norm.expansions:
+        tokens += extra_tokens(norm)
+    return tokens
+
+
+def _assemble(norm: Normalized, unit_str: str, ascii_str: str, shaped: bool = False) -> list[str]:
+    """Tokens from the unit strings of the text and of its accent-free form (``ascii_str is unit_str`` if equal)."""
+    return _tokens(norm, *_filled(norm, unit_str, ascii_str, shaped))
+
+
 def syllable_tokens(norm: Normalized) -> list[str]:
     """Syllable-mode tokens of one normalized message."""
     return _assemble(norm, *_unit_strings(*_masked(norm)))
 
 
-def _syllable_tokens_batch(norms: list[Normalized]) -> list[list[str]]:
-    """syllable_tokens() for many messages, with one lane encoding, shaping and split for all of them."""
+def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True) -> list[tuple[str, str]]:
+    """For each message, its filled unit strings (see :func:`_filled`), with one lane encoding, shaping and split
+    for the whole batch. Syllable tokens are these units and their neighbour pairs, in both forms.
+
+    ``shape=False`` leaves numbers as they are, for a caller that turns each all-digit unit into its shape
+    (``"__num6__"``) itself."""
     masked = [_masked(n) for n in norms]
     joined = _SEP.join(t for t, _ in masked)
     if not norms or joined.count(_SEP) != len(norms) - 1:
-        return [syllable_tokens(n) for n in norms]
+        return [_filled(n, *_unit_strings(*m), shaped=not shape) for n, m in zip(norms, masked)]
     starts = [0, *accumulate(len(t) + 1 for t, _ in masked)][:-1]
     odd = {bisect_right(starts, m.start()) - 1 for m in lane.NOT_LANE.finditer(joined)}
     data = lane.encode_lossy(joined)
-    units = _shape_all(lane.unit_string(data)).split(_SEP)
-    asc = _shape_all(lane.ascii_unit_string(lane.fold(data))).split(_SEP)
+    units = lane.unit_string(data)
+    asc = lane.ascii_unit_string(lane.fold(data))
+    if shape:
+        units, asc = _shape_all(units), _shape_all(asc)
+    units, asc = units.split(_SEP), asc.split(_SEP)
     out = []
     for i, norm in enumerate(norms):
         if i in odd:
-            out.append(_assemble(norm, *_unit_strings(*masked[i])))
+            out.append(_filled(norm, *_unit_strings(*masked[i]), shaped=not shape))
         elif masked[i][0].isascii():
-            out.append(_assemble(norm, units[i], units[i], shaped=True))
+            out.append(_filled(norm, units[i], units[i], shaped=True))
         else:
-            out.append(_assemble(norm, units[i], asc[i], shaped=True))
+            out.append(_filled(norm, units[i], asc[i], shaped=True))
     return out
+
+
+def _syllable_tokens_batch(norms: list[Normalized]) -> list[list[str]]:
+    """syllable_tokens() for many messages."""
+    return [_tokens(n, u, a) for n, (u, a) in zip(norms, filled_unit_strings_batch(norms))]
 
 
 def word_tokens(norm: Normalized) -> list[str]:

@@ -1,0 +1,188 @@
+"""The SMS model's count matrix straight from unit ids: the scoring path, without building token strings.
+
+:func:`spamguard.features.sms.analyze` gives each message a list of ~160 token strings (syllables, their neighbour
+pairs, the same with a "~" prefix from the accent-free text, entity/sender tokens), which are then hashed. Building
+and hashing those strings was half the time of ``predict_proba``. Here each unit (syllable, number shape or entity
+placeholder) is looked up once in a table that remembers the hashed columns of "unit" and "~unit"; the columns of
+the pairs ("a_b", "~a_b") come from a table keyed by the two unit ids, computed with NumPy for the whole batch.
+Only the few tokens beside the syllables are still strings. The matrix is identical to
+``hash_tokens([a.tokens for a in analyze(texts, senders)], n_features)`` (tested), so no retraining is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+import scipy.sparse as sp
+
+from spamguard.features import hashing
+from spamguard.features.int_table import IntTable
+from spamguard.features.sms import _brand_mention_tokens, _cross_tokens, _cyclic_gc_paused, _sender_tokens
+from spamguard.text import Normalized, normalize_batch
+from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape
+
+_MAX_UNITS = 1_000_000  # the tables are dropped between batches past this many units, so memory stays bounded
+_MAX_PAIRS = 4_000_000
+_SHIFT = 32  # pair key = first id << 32 | second id
+
+
+class _Units(dict):
+    """unit -> id; each new unit also gets the columns of "unit" and "~unit" and its brand category (or -1)."""
+
+    def __init__(self, n_features: int) -> None:
+        super().__init__()
+        self.columns = hashing._cache(n_features)
+        self.names: list[str] = []
+        self.plain = np.zeros(1024, dtype=np.int64)
+        self.tilde = np.zeros(1024, dtype=np.int64)
+        self.brand = np.full(1024, -1, dtype=np.int64)
+        self.categories: list[str] = []
+        self._mentions = _brand_mention_tokens()
+
+    def __missing__(self, unit: str) -> int:
+        if unit.isdecimal():  # an all-digit unit is its shape ("__num6__"), as _shape_all would have written it
+            uid = self[unit] = self[number_shape(unit)]
+            return uid
+        uid = len(self.names)
+        if uid == len(self.plain):
+            self.plain, self.tilde, self.brand = (
+                np.concatenate([a, np.full(len(a), fill, dtype=np.int64)])
+                for a, fill in ((self.plain, 0), (self.tilde, 0), (self.brand, -1)))
+        self.names.append(unit)
+        self.plain[uid] = self.columns[unit]
+        self.tilde[uid] = self.columns["~" + unit]
+        category = self._mentions.get("~" + unit)
+        if category is not None:
+            if category not in self.categories:
+                self.categories.append(category)
+            self.brand[uid] = self.categories.index(category)
+        self[unit] = uid
+        return uid
+
+
+class _Pairs(IntTable):
+    """Pair key (first id << 32 | second id) -> column of "a_b" (or "~a_b" with a prefix)."""
+
+    def __init__(self, units: _Units, prefix: str) -> None:
+        super().__init__()
+        self.units, self.prefix = units, prefix
+
+    def columns(self, keys: np.ndarray) -> np.ndarray:
+        return self.lookup(keys, self._compute)
+
+    def _compute(self, keys: np.ndarray) -> np.ndarray:
+        names, columns, prefix = self.units.names, self.units.columns, self.prefix
+        return np.fromiter((columns[f"{prefix}{names[k >> _SHIFT]}_{names[k & 0xFFFFFFFF]}"] for k in keys.tolist()),
+                           dtype=np.int64, count=len(keys))
+
+
+class _Tables:
+    def __init__(self, n_features: int) -> None:
+        self.units = _Units(n_features)
+        self.pairs = _Pairs(self.units, "")
+        self.tilde_pairs = _Pairs(self.units, "~")
+
+    def too_big(self) -> bool:
+        return len(self.units) > _MAX_UNITS or len(self.pairs) + len(self.tilde_pairs) > _MAX_PAIRS
+
+
+_TABLES: dict[int, _Tables] = {}
+
+
+def _tables(n_features: int) -> _Tables:
+    tables = _TABLES.get(n_features)
+    if tables is None or tables.too_big() or tables.units.columns is not hashing._cache(n_features):
+        tables = _TABLES[n_features] = _Tables(n_features)
+    return tables
+
+
+def _ids(units: _Units, lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Unit ids of all messages, flattened, and the row (message) of each."""
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    ids = np.fromiter(map(units.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(lengths.sum()))
+    return ids, np.repeat(np.arange(len(lists)), lengths)
+
+
+def _pair_columns(pairs: _Pairs, ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and rows of the neighbour pairs (pairs never cross from one message to the next)."""
+    inside = rows[1:] == rows[:-1]
+    keys = (ids[:-1][inside] << _SHIFT) | ids[1:][inside]
+    return pairs.columns(keys), rows[:-1][inside]
+
+
+def _extras(norms: Sequence[Normalized], sender_info: list, brand_rows: np.ndarray, brand_ids: np.ndarray,
+            units: _Units) -> tuple[list[list[str]], list[int]]:
+    """Per message the tokens that are not syllables: entity attributes, expansions, sender and cross tokens."""
+    mentioned: dict[int, set[str]] = {}
+    for row, b in zip(brand_rows.tolist(), brand_ids.tolist()):
+        mentioned.setdefault(row, set()).add(units.categories[b])
+    table = units._mentions
+    out = []
+    for row, (norm, (s_tokens, s_kind, s_brand)) in enumerate(zip(norms, sender_info)):
+        tokens = extra_tokens(norm) if norm.entities or norm.expansions else []
+        mentions = mentioned.get(row)
+        if norm.expansions:  # expansion tokens may name a brand too ("~vietcombank")
+            extra = {table[t] for t in tokens if t in table}
+            mentions = (mentions or set()) | extra if extra else mentions
+        tokens += s_tokens
+        if norm.entities:
+            tokens += _cross_tokens(norm, s_kind, s_brand)
+        if mentions:
+            tokens += [f"__x_{s_kind}_mentions_{category}__" for category in sorted(mentions)]
+        out.append(tokens)
+    return out, [len(t) for t in out]
+
+
+def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_features: int) -> sp.csr_matrix:
+    """Token counts of a batch in ``n_features`` hashed columns, as the SMS model sees them.
+
+    Messages repeated in the batch (same text and sender: bulk campaigns, copies of one notice) are analyzed once.
+    """
+    texts = list(texts)
+    senders = None if senders is None else list(senders)
+    rows = _first_copies(texts, senders)
+    if rows is not None:
+        unique = sorted(set(rows))
+        matrix = count_matrix([texts[i] for i in unique], None if senders is None else [senders[i] for i in unique],
+                              n_features)
+        position = {row: k for k, row in enumerate(unique)}
+        return matrix[[position[row] for row in rows]]
+    with _cyclic_gc_paused():
+        norms = normalize_batch(texts)
+        return _count_matrix(norms, _sender_tokens(senders, len(norms)), n_features)
+
+
+def _first_copies(texts: list, senders: list | None) -> list[int] | None:
+    """For each message, the index of its first copy in the batch; None when every message is distinct."""
+    keys = texts if senders is None else list(zip(texts, senders))
+    first: dict = {}
+    try:
+        rows = [first.setdefault(key, i) for i, key in enumerate(keys)]
+    except TypeError:  # an unhashable cell: normalize_batch reports it
+        return None
+    return rows if len(first) < len(rows) else None
+
+
+def _count_matrix(norms: list[Normalized], sender_info: list, n_features: int) -> sp.csr_matrix:
+    tables = _tables(n_features)
+    units = tables.units
+    filled = filled_unit_strings_batch(norms, shape=False)
+    plain_lists = [u.split() for u, _ in filled]
+    ascii_lists = [p if a is u else a.split() for (u, a), p in zip(filled, plain_lists)]
+    plain_ids, plain_rows = _ids(units, plain_lists)
+    ascii_ids, ascii_rows = _ids(units, ascii_lists)
+    pair_cols, pair_rows = _pair_columns(tables.pairs, plain_ids, plain_rows)
+    tilde_pair_cols, tilde_pair_rows = _pair_columns(tables.tilde_pairs, ascii_ids, ascii_rows)
+    brand = units.brand[ascii_ids]
+    hits = brand >= 0
+    extras, extra_lengths = _extras(norms, sender_info, ascii_rows[hits], brand[hits], units)
+    extra_cols = np.fromiter(map(units.columns.__getitem__, chain.from_iterable(extras)), dtype=np.int64,
+                             count=sum(extra_lengths))
+    extra_rows = np.repeat(np.arange(len(norms)), extra_lengths)
+    columns = np.concatenate([units.plain[plain_ids], pair_cols, units.tilde[ascii_ids], tilde_pair_cols, extra_cols])
+    rows = np.concatenate([plain_rows, pair_rows, ascii_rows, tilde_pair_rows, extra_rows])
+    matrix = sp.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(norms), n_features))
+    matrix.sum_duplicates()
+    return matrix

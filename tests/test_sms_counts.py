@@ -1,0 +1,116 @@
+"""The scoring path's count matrix equals the one built from token strings; the int table behind it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spamguard.features import sms_counts
+from spamguard.features.int_table import IntTable
+from spamguard.features.sms import analyze, hash_tokens
+from spamguard.features.sms_counts import count_matrix
+
+MESSAGES = [
+    "Ma OTP cua ban la 482913. Khong chia se ma nay cho bat ky ai.",
+    "TK 0123xxx456 +2,000,000VND luc 10:20 27/03/2025. SD: 15,230,000VND. ND: luong thang 3",
+    "Mẹ ơi tối nay con về muộn, mẹ đừng đợi cơm nhé",
+    "Vietcombank: tai khoan cua quy khach bi khoa, xac minh ngay tai http://vietcombank-xacminh.top",
+    "VCB th0ng ba0: tai kh0an cua QK bi kh0a. Xac thuc tai vietc0mbank-tracuu.top",
+    "k h u y e n m a i 50% cho ban, ib shop nhe, sdt 0912 345 678",
+    "Tài khoản Vietcombank của bạn bị khoá, gọi 1900 1234 hoặc vào vcb.com.vn",
+    "📚 IELTS cấp tốc 5tr9 giảm còn 4tr9 🎉 zalo 0394 726 015 ٣٤٥ x²",
+    "", " ", "\x1e", "a\x1eb\x01c", "\x00", "1234567890123456 12 1", "ko dc r, vs ib stk vcb",
+    "Ｔｈôｎｇ ｂáｏ", "Toà án gửi thông báo, liên hệ thư ký tòa",
+]
+SENDERS = ["VCB", "Vietcombank", "0912345678", None, "", "8088", "+84901234567", "GHN"] + [None] * 9
+
+
+def _reference(texts, senders, n_features):
+    return hash_tokens([a.tokens for a in analyze(texts, senders)], n_features)
+
+
+def _assert_same(a, b):
+    a.sort_indices()
+    b.sort_indices()
+    assert a.shape == b.shape
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("with_senders", [True, False])
+def test_count_matrix_equals_hashing_the_token_strings(with_senders):
+    senders = SENDERS if with_senders else None
+    _assert_same(count_matrix(MESSAGES, senders, 2**18), _reference(MESSAGES, senders, 2**18))
+
+
+def test_count_matrix_is_the_same_on_a_second_batch_with_warm_tables():
+    first = count_matrix(MESSAGES, SENDERS, 2**16)
+    again = count_matrix(MESSAGES[::-1], SENDERS[::-1], 2**16)
+    _assert_same(first, again[::-1])
+
+
+def test_tables_are_rebuilt_when_they_grow_past_their_bound(monkeypatch):
+    monkeypatch.setattr(sms_counts, "_MAX_UNITS", 5)
+    count_matrix(MESSAGES, SENDERS, 2**12)
+    tables = sms_counts._TABLES[2**12]
+    count_matrix(MESSAGES[:2], SENDERS[:2], 2**12)
+    assert sms_counts._TABLES[2**12] is not tables
+    _assert_same(count_matrix(MESSAGES, SENDERS, 2**12), _reference(MESSAGES, SENDERS, 2**12))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aăbcdđeêhkmnoôơtuưáàạ0123456789 .,:/@+-xk%\u0301\u200b\x1e"))
+                        | st.characters(), max_size=60), max_size=6))
+def test_count_matrix_equals_the_reference_on_arbitrary_text(texts):
+    _assert_same(count_matrix(texts, None, 2**10), _reference(texts, None, 2**10))
+
+
+def test_int_table_computes_each_new_key_once_and_remembers_it():
+    table = IntTable(bits=2)
+    calls = []
+
+    def compute(keys):
+        calls.append(keys.tolist())
+        return keys * 10
+
+    keys = np.array([5, 1 << 40, 5, 7, 3, 123456789, 7], dtype=np.int64)
+    np.testing.assert_array_equal(table.lookup(keys, compute), keys * 10)
+    assert sorted(calls[0]) == sorted(set(keys.tolist()))
+    np.testing.assert_array_equal(table.lookup(keys[::-1], compute), keys[::-1] * 10)
+    assert len(calls) == 1 and len(table) == 5
+
+
+def test_int_table_survives_growth_and_collisions():
+    rng = np.random.default_rng(0)
+    table = IntTable(bits=1)
+    for _ in range(20):
+        keys = rng.integers(0, 2000, size=300)
+        np.testing.assert_array_equal(table.lookup(keys, lambda k: k + 1), keys + 1)
+    assert len(table) == len(np.unique(table.keys[table.keys >= 0]))
+    assert 2 * len(table) <= len(table.keys)
+
+
+def test_int_table_refuses_negative_keys():
+    with pytest.raises(ValueError):
+        IntTable().lookup(np.array([-1]), lambda k: k)
+
+
+def test_repeated_messages_are_analyzed_once_and_keep_their_rows(monkeypatch):
+    calls = []
+    real = sms_counts.normalize_batch
+    monkeypatch.setattr(sms_counts, "normalize_batch", lambda texts: calls.append(list(texts)) or real(texts))
+    texts = [MESSAGES[0], MESSAGES[3], MESSAGES[0], MESSAGES[3], MESSAGES[0]]
+    senders = ["VCB", None, "VCB", "VCB", "VCB"]  # the same text from another sender is another message
+    matrix = count_matrix(texts, senders, 2**16)
+    assert calls == [[MESSAGES[0], MESSAGES[3], MESSAGES[3]]]
+    _assert_same(matrix, _reference(texts, senders, 2**16))
+
+
+def test_unhashable_cells_are_reported_not_crashed_on():
+    from spamguard.errors import InputFormatError
+
+    with pytest.raises(InputFormatError):
+        count_matrix(["ok", ["a", "list"]], None, 2**10)
