@@ -194,6 +194,14 @@ def test_normalize_batch_matches_one_call_per_message() -> None:
     assert normalize_batch(texts) == [normalize(t) for t in texts]
 
 
+@pytest.mark.parametrize("texts", [
+    ["Don hang GHN8MZ2R1P da giao", "So the: 4xxx xxxx xxxx 2290", "Ma don S1928374.HN3.B2.771024"],  # false alarms
+    ["Don GHN8MZ2R1P: th0ng ba0 kh0a tai kh0an", "k h u y e n m a i", "điện thoạiiiii", "gia 1oo% 5ook"],
+])
+def test_normalize_batch_matches_single_calls_when_the_obfuscation_check_flags_a_message(texts) -> None:
+    assert normalize_batch(texts) == [normalize(t) for t in texts]
+
+
 def test_normalize_batch_copes_with_the_record_separator_inside_a_message() -> None:
     texts = ["a\x1eb", "Th0ng ba0"]
     assert [n.text for n in normalize_batch(texts)] == ["ab", "thong bao"]

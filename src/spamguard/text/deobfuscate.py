@@ -182,6 +182,18 @@ def step_flags(text: str) -> tuple[bool, bool, bool, bool]:
             _SPACED.search(text) is not None or _DOTTED.search(text) is not None, bool(_repeat_runs(text)))
 
 
+def finds_edits(text: str, spans: list[tuple[int, int]], flags: tuple[bool, bool, bool, bool]) -> bool:
+    """Whether :func:`deobfuscate` with these flags would change anything (its first round finds an edit).
+
+    Cheaper than deobfuscating: lets the batch path keep a message whose "may be obfuscated" check was a false
+    alarm (an order code like "ghn8mz2r1p", a masked card "4xxx") on the fast path.
+    """
+    leet, onum, spaced, repeat = flags
+    protected = _Protected(spans)
+    return bool((onum and o_number_edits(text, protected)) or (leet and leet_edits(text, protected))
+                or (spaced and spaced_edits(text, protected)[0]) or (repeat and repeat_edits(text, protected)))
+
+
 def deobfuscate(text: str, offsets: list[int], spans: list[tuple[int, int]], counts: dict[str, int],
                 flags: tuple[bool, bool, bool, bool] | None = None) -> tuple[str, list[int], list[tuple[int, int]]]:
     """Undo leetspeak, spaced and repeated letters until nothing changes (at most 4 rounds).

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 
 from spamguard.errors import InputFormatError
+from spamguard.text import deobfuscate as _deobf
 from spamguard.text import lane
 from spamguard.text import normalize as _n
 from spamguard.text.entities import _entity  # Entity(...) without the frozen dataclass's setattr per field
@@ -29,6 +30,12 @@ def _starts(pieces: list[str]) -> list[int]:
 
 def _owners(positions: Iterable[int], starts: list[int]) -> set[int]:
     return {bisect_right(starts, p) - 1 for p in positions}
+
+
+def _obfuscated(text: str, entities: list[Entity]) -> bool:
+    """Whether de-obfuscation would change a lane message that the batch check flagged (often a false alarm)."""
+    flags = lane.obfuscation_flags(lane.fold(lane.encode(text)))
+    return any(flags) and _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
 
 
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
@@ -70,7 +77,7 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
         data = lane.encode_lossy(low)
         folded = lane.fold(data)
-        general |= _owners(lane.obfuscation_positions(folded), starts)
+        maybe_obfuscated = _owners(lane.obfuscation_positions(folded), starts) - general
         units = lane.unit_string(data)
         words = set(units.replace(_SEP, " ").split())
         suspects = _n.tone_suspects(words)
@@ -87,6 +94,7 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
                 if suspects and not suspects.isdisjoint(piece_words):
                     general.add(i)
         ascii_all = lane.decode(folded).split(_SEP)
+        general |= {i for i in maybe_obfuscated if i in general or _obfuscated(lowered[i], per_message[i])}
 
     out = []
     zero = _n._ZERO
