@@ -78,17 +78,16 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         data = lane.encode_lossy(low)
         folded = lane.fold(data)
         maybe_obfuscated = _owners(lane.obfuscation_positions(folded), starts) - general
-        units = lane.unit_string(data)
-        words = set(units.replace(_SEP, " ").split())
+        unit_strs = lane.unit_string(data).split(_SEP)
+        message_words = [piece.split() for piece in unit_strs]
+        words = set().union(*message_words)
         suspects = _n.tone_suspects(words)
         teen = TEENCODE_KEYS.intersection(words)
-        unit_strs = units.split(_SEP)
         hits_by_message: dict[int, set[str]] = {}
         if teen or suspects:
-            # One split per message (searching the joined text once per key costs keys x batch length).
+            # Per message (searching the joined text once per key costs keys x batch length).
             in_teen = teen.intersection
-            for i, piece in enumerate(unit_strs):
-                piece_words = piece.split()
+            for i, piece_words in enumerate(message_words):
                 if teen and (hits := in_teen(piece_words)):
                     hits_by_message[i] = hits
                 if suspects and not suspects.isdisjoint(piece_words):
