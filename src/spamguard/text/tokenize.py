@@ -90,7 +90,8 @@ def _unit_strings(text: str, asc: str) -> tuple[str, str]:
 
 
 _SHAPES = [f"__num{n}__" for n in range(13)]
-_NUMBER_UNIT = re.compile(r"\b\d+\b")
+# An all-digit unit ("\b\d+\b"), written digit-first so the regex engine can skip ahead to digits.
+_NUMBER_UNIT = re.compile(r"\d(?<!\w\d)\d*(?!\w)")
 
 
 def _shape_match(m: re.Match) -> str:
@@ -165,32 +166,66 @@ def syllable_tokens(norm: Normalized) -> list[str]:
     return _assemble(norm, *_unit_strings(*_masked(norm)))
 
 
+def _cut_entities(unit_str: str, norm: Normalized, places: list[str]) -> str:
+    """The unit string of a lane text with each entity span replaced by its placeholder (same units as masking
+    the text first: the unit string maps each character on its own)."""
+    pieces, last = [], 0
+    for (start, end), place in zip(norm.entity_spans, places):
+        pieces += (unit_str[last:start], place)
+        last = end
+    pieces.append(unit_str[last:])
+    return "".join(pieces)
+
+
 def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True) -> list[tuple[str, str]]:
     """For each message, its filled unit strings (see :func:`_filled`), with one lane encoding, shaping and split
     for the whole batch. Syllable tokens are these units and their neighbour pairs, in both forms.
 
     ``shape=False`` leaves numbers as they are, for a caller that turns each all-digit unit into its shape
     (``"__num6__"``) itself."""
-    masked = [_masked(n) for n in norms]
-    joined = _SEP.join(t for t, _ in masked)
+    joined = _SEP.join([n.text for n in norms])
     if not norms or joined.count(_SEP) != len(norms) - 1:
-        return [_filled(n, *_unit_strings(*m), shaped=not shape) for n, m in zip(norms, masked)]
-    starts = [0, *accumulate(len(t) + 1 for t, _ in masked)][:-1]
+        return [_filled(n, *_unit_strings(*_masked(n)), shaped=not shape) for n in norms]
+    starts = [0, *accumulate(len(n.text) + 1 for n in norms)][:-1]
     odd = {bisect_right(starts, m.start()) - 1 for m in lane.NOT_LANE.finditer(joined)}
     data = lane.encode_lossy(joined)
-    units = lane.unit_string(data)
-    asc = lane.ascii_unit_string(lane.fold(data))
-    if shape:
-        units, asc = _shape_all(units), _shape_all(asc)
-    units, asc = units.split(_SEP), asc.split(_SEP)
+    units = lane.unit_string(data).split(_SEP)
+    asc = lane.ascii_unit_string(lane.fold(data)).split(_SEP)
     out = []
     for i, norm in enumerate(norms):
-        if i in odd:
-            out.append(_filled(norm, *_unit_strings(*masked[i]), shaped=not shape))
-        elif masked[i][0].isascii():
-            out.append(_filled(norm, units[i], units[i], shaped=True))
-        else:
-            out.append(_filled(norm, units[i], asc[i], shaped=True))
+        if i in odd:  # characters outside the lane: units from the masked text, one message at a time
+            out.append(_filled(norm, *_unit_strings(*_masked(norm)), shaped=not shape))
+            continue
+        unit_str, ascii_str = units[i], asc[i]
+        same = unit_str == ascii_str
+        if norm.entity_spans:
+            places = [f" {_MARK} " if shape else f" {e.placeholder} " for e in norm.entities]
+            unit_str = _cut_entities(unit_str, norm, places)
+            ascii_str = unit_str if same else _cut_entities(ascii_str, norm, places)
+        out.append((unit_str, unit_str if same else ascii_str))
+    if shape:
+        out = _shaped_and_filled(norms, out, odd)
+    return out
+
+
+def _shaped_and_filled(norms: list[Normalized], strings: list[tuple[str, str]], done: set[int]
+                       ) -> list[tuple[str, str]]:
+    """Shape numbers in one pass over the batch, then put the placeholders in (except for messages in ``done``)."""
+    plain = _shape_all(_SEP.join([u for u, _ in strings])).split(_SEP)
+    differ = [i for i, (u, a) in enumerate(strings) if a is not u]
+    other = dict(zip(differ, _shape_all(_SEP.join([strings[i][1] for i in differ])).split(_SEP)))
+    out = []
+    for i, (norm, unit_str) in enumerate(zip(norms, plain)):
+        if i in done:
+            out.append(strings[i])
+            continue
+        ascii_str = other.get(i, unit_str)
+        if norm.entity_spans:
+            places = [f" {e.placeholder} " for e in norm.entities]
+            filled = _fill(unit_str, places)
+            ascii_str = filled if ascii_str is unit_str else _fill(ascii_str, places)
+            unit_str = filled
+        out.append((unit_str, ascii_str))
     return out
 
 
