@@ -423,3 +423,9 @@ def test_a_megabyte_of_digits_dots_and_letters_takes_seconds():
     entities = find_entities(text)
     assert time.perf_counter() - start < 60
     assert_well_formed(text, entities)
+
+
+@pytest.mark.parametrize("text", ["gui 1,o.2.oo k nhe", "1,0.2.00đ", "so tien 1.2,3.4,5 trieu"])
+def test_numbers_with_mixed_separators_do_not_crash(text):
+    money = [e for e in find_entities(text) if e.kind == "money"]
+    assert all(e.attrs["value"] >= 0 for e in money)

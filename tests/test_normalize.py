@@ -202,6 +202,11 @@ def test_normalize_batch_matches_single_calls_when_the_obfuscation_check_flags_a
     assert normalize_batch(texts) == [normalize(t) for t in texts]
 
 
+@pytest.mark.parametrize("texts", [["0aa¡"], ["0AA", "а"], ["x", "0aa¡"]])
+def test_normalize_batch_with_a_pattern_at_the_very_start_and_odd_characters(texts) -> None:
+    assert normalize_batch(texts) == [normalize(t) for t in texts]
+
+
 def test_normalize_batch_copes_with_the_record_separator_inside_a_message() -> None:
     texts = ["a\x1eb", "Th0ng ba0"]
     assert [n.text for n in normalize_batch(texts)] == ["ab", "thong bao"]

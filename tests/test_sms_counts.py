@@ -72,9 +72,10 @@ def test_int_table_computes_each_new_key_once_and_remembers_it():
     table = IntTable(bits=2)
     calls = []
 
-    def compute(keys):
-        calls.append(keys.tolist())
-        return keys * 10
+    def compute(new, first):
+        calls.append(new.tolist())
+        assert (keys[first] == new).all()
+        return new * 10
 
     keys = np.array([5, 1 << 40, 5, 7, 3, 123456789, 7], dtype=np.int64)
     np.testing.assert_array_equal(table.lookup(keys, compute), keys * 10)
@@ -88,14 +89,14 @@ def test_int_table_survives_growth_and_collisions():
     table = IntTable(bits=1)
     for _ in range(20):
         keys = rng.integers(0, 2000, size=300)
-        np.testing.assert_array_equal(table.lookup(keys, lambda k: k + 1), keys + 1)
+        np.testing.assert_array_equal(table.lookup(keys, lambda k, _: k + 1), keys + 1)
     assert len(table) == len(np.unique(table.keys[table.keys >= 0]))
     assert 2 * len(table) <= len(table.keys)
 
 
 def test_int_table_refuses_negative_keys():
     with pytest.raises(ValueError):
-        IntTable().lookup(np.array([-1]), lambda k: k)
+        IntTable().lookup(np.array([-1]), lambda k, _: k)
 
 
 def test_repeated_messages_are_analyzed_once_and_keep_their_rows(monkeypatch):

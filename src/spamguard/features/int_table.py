@@ -16,8 +16,9 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consec
 
 
 class IntTable:
-    """``lookup(keys, compute)``: the value of each key; ``compute`` is called once with the keys not seen yet
-    (unique, as an int64 array) and returns their values, which are then remembered."""
+    """``lookup(keys, compute)``: the value of each key; ``compute(new_keys, first)`` is called once with the keys
+    not seen yet (unique, as an int64 array) and the index in ``keys`` of the first occurrence of each, and returns
+    their values, which are then remembered."""
 
     def __init__(self, bits: int = 16) -> None:
         self._allocate(bits)
@@ -68,16 +69,17 @@ class IntTable:
             slots[pending] = (slots[pending] + 1) & mask
         self.size += len(keys)
 
-    def lookup(self, keys: np.ndarray, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    def lookup(self, keys: np.ndarray, compute: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
         keys = np.asarray(keys, dtype=np.int64)
         if keys.size and keys.min() < 0:
             raise ValueError("IntTable keys must be non-negative")
         slots, found = self._probe(keys)
         if not found.all():
-            new = np.unique(keys[~found])
+            missing = np.flatnonzero(~found)
+            new, first = np.unique(keys[missing], return_index=True)
             if 2 * (self.size + len(new)) > len(self.keys):
                 self._grow(self.size + len(new))
-            self._insert(new, np.asarray(compute(new), dtype=np.int64))
+            self._insert(new, np.asarray(compute(new, missing[first]), dtype=np.int64))
             slots, found = self._probe(keys)
         return self.values[slots]
 

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from spamguard.features import hashing
 from spamguard.features.int_table import IntTable
 from spamguard.features.sms import _brand_mention_tokens, _cross_tokens, _cyclic_gc_paused, _sender_tokens
+from spamguard.features.word_hashes import hash_words
 from spamguard.text import Normalized, normalize_batch
 from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape
 
@@ -72,7 +73,7 @@ class _Pairs(IntTable):
     def columns(self, keys: np.ndarray) -> np.ndarray:
         return self.lookup(keys, self._compute)
 
-    def _compute(self, keys: np.ndarray) -> np.ndarray:
+    def _compute(self, keys: np.ndarray, _first: np.ndarray) -> np.ndarray:
         names, columns, prefix = self.units.names, self.units.columns, self.prefix
         return np.fromiter((columns[f"{prefix}{names[k >> _SHIFT]}_{names[k & 0xFFFFFFFF]}"] for k in keys.tolist()),
                            dtype=np.int64, count=len(keys))
@@ -81,11 +82,13 @@ class _Pairs(IntTable):
 class _Tables:
     def __init__(self, n_features: int) -> None:
         self.units = _Units(n_features)
+        self.unit_keys = IntTable()  # word hash (see word_hashes) -> unit id
         self.pairs = _Pairs(self.units, "")
         self.tilde_pairs = _Pairs(self.units, "~")
 
     def too_big(self) -> bool:
-        return len(self.units) > _MAX_UNITS or len(self.pairs) + len(self.tilde_pairs) > _MAX_PAIRS
+        return (len(self.units) > _MAX_UNITS or len(self.unit_keys) > _MAX_UNITS
+                or len(self.pairs) + len(self.tilde_pairs) > _MAX_PAIRS)
 
 
 _TABLES: dict[int, _Tables] = {}
@@ -98,11 +101,26 @@ def _tables(n_features: int) -> _Tables:
     return tables
 
 
-def _ids(units: _Units, lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Unit ids of all messages, flattened, and the row (message) of each."""
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    ids = np.fromiter(map(units.__getitem__, chain.from_iterable(lists)), dtype=np.int64, count=int(lengths.sum()))
-    return ids, np.repeat(np.arange(len(lists)), lengths)
+def _ids(tables: _Tables, strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Unit ids of the space-separated units of all strings, flattened, and the row (string) of each."""
+    units = tables.units
+    words = hash_words(strings)
+    if words is None:  # a string with a newline in it: split in Python
+        lists = [s.split() for s in strings]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        ids = np.fromiter(map(units.__getitem__, chain.from_iterable(lists)), dtype=np.int64,
+                          count=int(lengths.sum()))
+        return ids, np.repeat(np.arange(len(lists)), lengths)
+    ids = np.empty(len(words.keys), dtype=np.int64)
+    hashed = np.flatnonzero(words.keys >= 0)
+
+    def new_units(_keys: np.ndarray, first: np.ndarray) -> np.ndarray:
+        return np.fromiter((units[words.word(k)] for k in hashed[first].tolist()), dtype=np.int64, count=len(first))
+
+    ids[hashed] = tables.unit_keys.lookup(words.keys[hashed], new_units)
+    for k in np.flatnonzero(words.keys < 0).tolist():  # long words: by string
+        ids[k] = units[words.word(k)]
+    return ids, words.rows
 
 
 def _pair_columns(pairs: _Pairs, ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -169,10 +187,10 @@ def _count_matrix(norms: list[Normalized], sender_info: list, n_features: int) -
     tables = _tables(n_features)
     units = tables.units
     filled = filled_unit_strings_batch(norms, shape=False)
-    plain_ids, plain_rows = _ids(units, [u.split() for u, _ in filled])
+    plain_ids, plain_rows = _ids(tables, [u for u, _ in filled])
     # The accent-free units of a message without diacritics are its units: look up only the others.
     differ = [i for i, (u, a) in enumerate(filled) if a is not u]
-    other_ids, other_rows = _ids(units, [filled[i][1].split() for i in differ])
+    other_ids, other_rows = _ids(tables, [filled[i][1] for i in differ])
     same = np.ones(len(norms), dtype=bool)
     same[differ] = False
     same_units = same[plain_rows]

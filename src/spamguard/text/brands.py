@@ -213,18 +213,42 @@ def lookalike_brand(host: str) -> str | None:
     skels = [_skeleton(lab) for lab in labels]
     joined = [s.replace("-", "").replace("_", "") for s in skels]
     parts = [p for s in skels for p in re.split(r"[-_]", s) if p]
-    baits = _baits()
-    for key in _keys():
-        if key.whole_only:
-            if key.skel in parts or any(_glued_to_bait(p, key.skel, baits) for p in parts):
+    # Every rule below needs a brand skeleton inside a label, or most of a long one's letter pairs: most links
+    # (not about any brand) are ruled out by one regex search and one set intersection per label.
+    if any(_any_skeleton().search(j) for j in joined):
+        baits = _baits()
+        for key in _keys():
+            if key.whole_only:
+                if key.skel in parts or any(_glued_to_bait(p, key.skel, baits) for p in parts):
+                    return key.brand
+            elif any(key.skel in j for j in joined):
                 return key.brand
-        elif any(key.skel in j for j in joined):
-            return key.brand
-    for key in _keys():  # one typo away from a long name
-        if key.whole_only or len(key.skel) < 6:
-            continue
-        for j in joined:
-            if len(j) >= len(key.skel) - 1 and len(key.bigrams & {j[i:i + 2] for i in range(len(j) - 1)}) >= len(
+    pairs = [(j, {j[i:i + 2] for i in range(len(j) - 1)}) for j in joined]
+    least, union = _typo_filter()
+    if not any(len(bigrams & union) >= least for _, bigrams in pairs):
+        return None
+    for key in _typo_keys():  # one typo away from a long name
+        for j, bigrams in pairs:
+            if len(j) >= len(key.skel) - 1 and len(key.bigrams & bigrams) >= len(
                     key.bigrams) - 3 and _within_one_edit(key.skel, j):
                 return key.brand
     return None
+
+
+@functools.cache
+def _any_skeleton() -> re.Pattern[str]:
+    """Matches where any key's skeleton occurs (a necessary condition of the substring rules)."""
+    return re.compile("|".join(re.escape(k) for k in sorted({key.skel for key in _keys()}, key=len, reverse=True)))
+
+
+@functools.cache
+def _typo_keys() -> tuple[_Key, ...]:
+    return tuple(key for key in _keys() if not key.whole_only and len(key.skel) >= 6)
+
+
+@functools.cache
+def _typo_filter() -> tuple[int, frozenset[str]]:
+    """The fewest letter pairs a label must share with some long key to pass the typo rule, and all their pairs."""
+    keys = _typo_keys()
+    least = max(0, min((len(key.bigrams) - 3 for key in keys), default=0))
+    return least, frozenset().union(*(key.bigrams for key in keys))

@@ -19,11 +19,11 @@ def datetime_attrs(raw: str) -> dict[str, Any] | None:
     {'date': True, 'time': True, 'hour': 10, 'minute': 20, 'day': 27, 'month': 3, 'year': 2025}
     """
     parts = _datetime_attrs(raw)
-    return None if parts is None else dict(parts)
+    return None if parts is None else parts.copy()  # a copy: the cached one must not change
 
 
 @functools.lru_cache(maxsize=4096)
-def _datetime_attrs(raw: str) -> tuple[tuple[str, Any], ...] | None:
+def _datetime_attrs(raw: str) -> dict[str, Any] | None:
     """``date``/``time`` flags and the parts written (day, month, year, hour, minute); None for "1/2" or "2-1"."""
     out: dict[str, Any] = {"date": False, "time": False}
     clock = _CLOCK.search(raw)
@@ -43,7 +43,7 @@ def _datetime_attrs(raw: str) -> tuple[tuple[str, Any], ...] | None:
             if c:
                 out["year"] = int(c) + (2000 if len(c) == 2 else 0)
         out["date"] = True
-    return tuple(out.items())
+    return out
 
 
 def datetime_tokens(attrs: dict[str, Any]) -> tuple[str, ...]:

@@ -19,7 +19,6 @@ text (as :func:`spamguard.text.normalize` does): accented keywords ("mã", "số
 
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 import re
@@ -65,70 +64,145 @@ def _lower(text: str) -> str:
 
 _DIGITS = frozenset("0123456789")
 _new = object.__new__
-_SET_KIND, _SET_START, _SET_END, _SET_TEXT, _SET_PLACEHOLDER, _SET_ATTRS = (
-    Entity.__dict__[f].__set__ for f in ("kind", "start", "end", "text", "placeholder", "attrs"))
+
+
+class _EntitySlots:
+    """Same slots as the frozen :class:`Entity`, but plainly settable: an entity is filled in here, then given its
+    class (the layouts match, so ``__class__`` may be assigned). About half the cost of setting the frozen fields
+    through their descriptors, and the scanner builds one per entity on the hot path."""
+
+    __slots__ = Entity.__slots__
 
 
 def _entity(kind: str, start: int, end: int, text: str, placeholder: str, attrs: dict[str, Any]) -> Entity:
-    """``Entity(...)`` without the frozen dataclass's per-field ``object.__setattr__`` (half the cost; the scanner
-    builds one per entity on the hot path). Equal to, and as immutable as, one built the usual way."""
-    e = _new(Entity)
-    _SET_KIND(e, kind)
-    _SET_START(e, start)
-    _SET_END(e, end)
-    _SET_TEXT(e, text)
-    _SET_PLACEHOLDER(e, placeholder)
-    _SET_ATTRS(e, attrs)
-    return e
+    """``Entity(...)``, faster (see :class:`_EntitySlots`). Equal to, and as immutable as, one built the usual way."""
+    e = _new(_EntitySlots)
+    e.kind = kind
+    e.start = start
+    e.end = end
+    e.text = text
+    e.placeholder = placeholder
+    e.attrs = attrs
+    e.__class__ = Entity
+    return e  # type: ignore[return-value]
+
+
+def _entities(found: list[tuple[str, int, int, dict[str, Any]]], text: str) -> list[Entity]:
+    """Entities from the scanner's ``(kind, start, end, attrs)`` over ``text``."""
+    return [_entity(kind, s, e, text[s:e], PLACEHOLDERS[kind], attrs) for kind, s, e, attrs in found]
+
+
+@functools.lru_cache(maxsize=8192)
+def _unit_money(number: str, unit: str, sub: str | None) -> dict[str, Any] | bool | None:
+    """Attributes of money read by the anchor ("500k"); False if the number is malformed, None under 100 dong (no
+    price is). A pure function of the strings, so common amounts are parsed once; callers copy the dict to change it."""
+    if not _is_number(number):
+        return False
+    attrs = money_attrs(number, unit, sub)
+    return None if _under_100_dong(attrs) else attrs
+
+
+def _under_100_dong(attrs: dict[str, Any]) -> bool:
+    return attrs["currency"] == "VND" and attrs["value"] < 100 and not attrs["informal"] and attrs["unit"] not in (
+        "nghìn", "nghin", "ngàn", "ngan", "triệu", "trieu", "tỷ", "tỉ", "ty")
+
+
+@functools.lru_cache(maxsize=4096)
+def _claimed_as(keyword: str, between: str) -> str | None:
+    """The kind the keyword claims the number as, given it and the words between (both as matched, reversed), or
+    None when those words are too many or forbid it. Pure, and the same few phrases recur: remembered."""
+    kind, limit = P.keyword_kind()[keyword[::-1]]
+    words = between[::-1].replace(":", " ").replace(",", " ").split()
+    if len(words) > limit:
+        return None
+    if kind == "shortcode" and not all(w.strip(":,") in P.shortcode_link_words() for w in words):
+        return None
+    if kind == "otp" and not P.otp_not_words().isdisjoint(words):
+        return None
+    return kind
+
+
+class _Regexes:
+    """The compiled patterns, fetched once for all scans (the ``P`` getters are cached, but a call and a dict lookup
+    per number add up on the hot path)."""
+
+    __slots__ = ("anchor", "money_groups", "ip", "phone", "money", "masked", "ussd", "otpsfx", "datetime",
+                 "reverse_host", "forward_url", "reverse_scheme", "context", "last_words", "number_for")
+
+    def __init__(self) -> None:
+        self.anchor = P.anchor()
+        self.money_groups = P.anchor_money_groups()
+        shapes = P.shapes()
+        self.ip, self.phone, self.money, self.masked = shapes["ip"], shapes["phone"], shapes["money"], shapes["masked"]
+        self.ussd, self.otpsfx, self.datetime = shapes["ussd"], shapes["otpsfx"], shapes["datetime"]
+        self.reverse_host, self.forward_url = P.reverse_host(), P.forward_url()
+        self.reverse_scheme, self.context = P.reverse_scheme(), P.context()
+        self.last_words = P.keyword_last_words()
+        self.number_for = {kind: P.number_for(kind) for kind in P.keywords()}
+
+
+@functools.cache
+def _regexes() -> _Regexes:
+    return _Regexes()
 
 
 class _Scanner:
-    """One pass over one string (a message, or many joined by the separator)."""
+    """One pass over one string (a message, or many joined by the separator).
 
-    __slots__ = ("text", "low", "rev", "n", "out", "floor")
+    ``run`` returns ``(kind, start, end, attrs)`` tuples: the callers make the entities, each once, with the spans
+    their message needs."""
 
-    def __init__(self, text: str, low: str) -> None:
-        self.text, self.low, self.n = text, low, len(low)
+    __slots__ = ("low", "rev", "n", "out", "floor", "rx")
+
+    def __init__(self, low: str) -> None:
+        self.low, self.n = low, len(low)
         self.rev: str | None = None
-        self.out: list[Entity] = []
+        self.out: list[tuple[str, int, int, dict[str, Any]]] = []
         self.floor = 0  # end of the last entity: nothing may start before it
+        self.rx = _regexes()
 
     def add(self, kind: str, start: int, end: int, attrs: dict[str, Any]) -> int:
-        self.out.append(_entity(kind, start, end, self.text[start:end], PLACEHOLDERS[kind], attrs))
+        self.out.append((kind, start, end, attrs))
         self.floor = end
         return end
 
-    def run(self) -> list[Entity]:
+    def run(self) -> list[tuple[str, int, int, dict[str, Any]]]:
         low, pos = self.low, 0
-        money_groups = P.anchor_money_groups()
-        for m in P.anchor().finditer(low):
+        money_groups = self.rx.money_groups
+        for m in self.rx.anchor.finditer(low):
             at = m.start()
             if at < pos:
                 continue  # inside the entity just read
-            if low[at] not in _DIGITS:
-                pos = self.link(at)
-            elif m.lastgroup is None:
-                pos = self.number(at, m.end())
-            else:  # digits and a money unit, read by the anchor itself
-                u, n, s = money_groups[m.lastindex]
+            unit_group = m.lastindex  # set only when the anchor read a money unit after the digits
+            if unit_group is None:
+                pos = self.number(at, m.end()) if low[at] in _DIGITS else self.link(at)
+            else:
+                u, n, s = money_groups[unit_group]
                 pos = self.quick_money(m, at, m.start(u), m.group(n), m.group(s)) or self.number(at, m.start(u))
         return self.out
 
     def quick_money(self, m: re.Match[str], at: int, num_end: int, unit: str, sub: str | None) -> int:
         """Money read by the anchor ("500k", "2.000.000đ"), if its number is well formed; else 0."""
         low = self.low
-        if (at > self.floor and (low[at - 1] in ".,$_" or low[at - 1].isalnum())) or not _is_number(low[at:num_end]):
+        if at > self.floor and (low[at - 1] in ".,$_" or low[at - 1].isalnum()):
+            return 0
+        parsed = _unit_money(low[at:num_end], unit, sub)
+        if parsed is False:
             return 0
         end = m.end()
-        attrs = money_attrs(low[at:num_end], unit, sub)
-        return self.add_money(at, end, attrs)
+        if parsed is None:
+            return end  # "08 đồng giá", "0 dong": no price is under 100 dong
+        attrs = parsed.copy()
+        if at and low[at - 1] in "+-":
+            attrs["sign"] = low[at - 1]
+        return self.add("money", at, end, attrs)
 
     # --- links and e-mails --------------------------------------------------------------------------------------
     def link(self, at: int) -> int:
         """A link or e-mail around the dot or "@" at ``at``: read leftwards to its start, then forwards."""
         if self.rev is None:
             self.rev = self.low[::-1]
-        r = P.reverse_host().match(self.rev, self.n - at)
+        r = self.rx.reverse_host.match(self.rev, self.n - at)
         if r is None:
             return at + 1
         start = self.n - r.end()
@@ -136,7 +210,7 @@ class _Scanner:
             start = self.floor
             while start < at and not self.low[start].isalnum():
                 start += 1
-        m = P.forward_url().match(self.low, start)
+        m = self.rx.forward_url.match(self.low, start)
         if m is None or m.end() <= at:
             return at + 1
         if m.lastgroup == "email":
@@ -165,53 +239,55 @@ class _Scanner:
     # --- numbers ------------------------------------------------------------------------------------------------
     def number(self, at: int, run_end: int) -> int:
         """Read the number whose digits are ``low[at:run_end]``; try only the shapes its neighbours allow."""
-        low, n = self.low, self.n
+        low, floor, rx = self.low, self.floor, self.rx
         q = low[run_end:run_end + 1]
         q2 = low[run_end + 1:run_end + 2] if q in _SEPARATORS else ""
         if run_end - at <= 2 and q not in _AFTER_SHORT and q2 not in _UNIT_FIRST and (
-                at <= self.floor or low[at - 1] not in _BEFORE_SHORT) and not (q and low.startswith("84", at)):
-            return run_end  # "2 phut", "100%"... a short number that is nothing by itself
+                at <= floor or low[at - 1] not in _BEFORE_SHORT) and not (q and low.startswith("84", at)):
+            return run_end  # "2 phut", "100%"... a short number that is nothing by itself (mostly the anchor's job)
         run = low[at:run_end]
         start = at
-        while start > self.floor and start > at - 3 and low[start - 1] in _BEFORE_NUMBER:
-            start -= 1
-        while start < at and low[start] == " ":
-            start += 1
-        lead = low[start:at]
-        shapes = P.shapes()
-        if lead:
-            if "*" in lead and (m := shapes["ussd"].match(low, at - 1)):
+        if at > floor and low[at - 1] in _BEFORE_NUMBER and (low[at - 1] != " " or (
+                at - 1 > floor and low[at - 2] in _BEFORE_NUMBER)):  # not for a plain space (the loops undo it)
+            while start > floor and start > at - 3 and low[start - 1] in _BEFORE_NUMBER:
+                start -= 1
+            while start < at and low[start] == " ":
+                start += 1
+        if start < at:
+            lead = low[start:at]
+            if "*" in lead and (m := rx.ussd.match(low, at - 1)):
                 s, e = m.span()
                 return self.add("shortcode", s, e, {"code": low[s:e], "ussd": True, "premium": False})
-            if "$" in lead and (m := shapes["money"].match(low, start)):
+            if "$" in lead and (m := rx.money.match(low, start)):
                 return self.money(m)
+            bracket_or_plus = "+" in lead or "(" in lead
+        else:
+            bracket_or_plus = False
         dots = run.count(".")
-        if dots >= 3 and (m := shapes["ip"].match(low, at)):
+        if dots >= 3 and (m := rx.ip.match(low, at)):
             if self.rev is None:
                 self.rev = low[::-1]
-            r = P.reverse_scheme().match(self.rev, n - at)  # "http://103.45.67.89/a"
-            return self.url(max(n - r.end(), self.floor) if r else at, m.end(), None)
-        if (q in _UNIT_FIRST or q2 in _UNIT_FIRST) and (m := shapes["money"].match(low, at)):
+            r = rx.reverse_scheme.match(self.rev, self.n - at)  # "http://103.45.67.89/a"
+            return self.url(max(self.n - r.end(), floor) if r else at, m.end(), None)
+        if (q in _UNIT_FIRST or q2 in _UNIT_FIRST) and (m := rx.money.match(low, at)):
             return self.money(m)
         digits = len(run) - dots - run.count(",")
         if (digits >= 3 or q in _MASK) and (claimed := self.keyword(at)):
             return claimed
-        if run[0] == "0" or "+" in lead or "(" in lead or run.startswith(("84", "18", "19")):
-            m = shapes["phone"].match(low, start) or (start < at and shapes["phone"].match(low, at))
+        if run[0] == "0" or bracket_or_plus or run.startswith(("84", "18", "19")):
+            m = rx.phone.match(low, start) or (start < at and rx.phone.match(low, at))
             if m:
                 s, e = m.span()
                 return self.add("phone", s, e, phone_attrs(low[s:e]))
-        if q in _MASK and (m := shapes["masked"].match(low, at)):
+        if q in _MASK and (m := rx.masked.match(low, at)):
             s, e = m.span()
             if e - s == 10 and _MASKED_MOBILE.match(low, s):  # "(0377xxx295)": a mobile number shown masked
                 return self.add("phone", s, e, phone_attrs(low[s:e], masked=True))
             return self.add("account", s, e, {"masked": True, "digits": sum(c.isdigit() for c in low[s:e])})
-        if q == " " and 4 <= digits <= 8 and (m := shapes["otpsfx"].match(low, at)):
+        if q == " " and 4 <= digits <= 8 and (m := rx.otpsfx.match(low, at)):
             return self.add("otp", at, m.end(), {"length": m.end() - at})
-        if q in _DATE_NEXT or dots == 2:
-            m = shapes["datetime"].match(low, at)
-            if m:
-                return self.datetime(at, m.end())
+        if (q in _DATE_NEXT or dots == 2) and (m := rx.datetime.match(low, at)):
+            return self.datetime(at, m.end())
         return run_end
 
     def money(self, m: Any) -> int:
@@ -223,41 +299,32 @@ class _Scanner:
         return self.add_money(s, e, attrs)
 
     def add_money(self, s: int, e: int, attrs: dict[str, Any]) -> int:
-        if attrs["currency"] == "VND" and attrs["value"] < 100 and not attrs["informal"] and attrs["unit"] not in (
-                "nghìn", "nghin", "ngàn", "ngan", "triệu", "trieu", "tỷ", "tỉ", "ty"):
+        if _under_100_dong(attrs):
             return e  # "08 đồng giá", "0 dong": no price is under 100 dong
         if s and self.low[s - 1] in "+-":
             attrs["sign"] = self.low[s - 1]
         return self.add("money", s, e, attrs)
 
     def keyword(self, at: int) -> int:
-        """If a keyword right before the number claims it, add that entity and return its end (else 0)."""
-        before = self.low[max(self.floor, at - 48):at].replace(":", " ").replace(",", " ").split()[-7:]
-        last_words = P.keyword_last_words()
-        if last_words.keys().isdisjoint(before):
-            return 0  # the common case: no keyword among the words just before the number
-        kinds = frozenset().union(*(last_words[w] for w in before if w in last_words))
-        if not any(P.number_for(k).match(self.low, at) for k in kinds):
-            return 0  # "lien he 0912 345 678": a keyword, but the number is not the shape it would claim
+        """If a keyword right before the number claims it, add that entity and return its end (else 0).
+
+        The tests are all needed and each only says no, so the most selective and cheapest goes first: the keyword
+        match itself (one anchored match on the reversed text), then the number's shape for that keyword, and last
+        the word-list test (``keyword_near``), which few numbers reach."""
+        low, rx = self.low, self.rx
         if self.rev is None:
-            self.rev = self.low[::-1]
-        c = P.context().match(self.rev, self.n - at)
+            self.rev = low[::-1]
+        c = rx.context.match(self.rev, self.n - at)
         if c is None:
             return 0
-        kind, limit = P.keyword_kind()[c.group("kw")[::-1]]
-        between = c.group("between")[::-1]
-        words = between.replace(":", " ").replace(",", " ").split()
-        if len(words) > limit:
+        kind = _claimed_as(c.group("kw"), c.group("between"))
+        if kind is None:
             return 0
-        if kind == "shortcode" and not all(w.strip(":,") in P.shortcode_link_words() for w in words):
-            return 0
-        if kind == "otp" and not P.otp_not_words().isdisjoint(words):
-            return 0
-        m = P.number_for(kind).match(self.low, at)
-        if m is None:
+        m = rx.number_for[kind].match(low, at)
+        if m is None or not self.keyword_near(at, kind):
             return 0
         s, e = m.span()
-        raw = self.low[s:e]
+        raw = low[s:e]
         if kind == "account":
             masked = "x" in raw or "*" in raw
             return self.add("account", s, e, {"masked": masked, "digits": sum(ch.isdigit() for ch in raw)})
@@ -267,11 +334,22 @@ class _Scanner:
             return self.add("otp", s, e, {"length": sum(ch.isdigit() for ch in raw)})
         if kind == "money":
             attrs = money_attrs(raw, None)
-            sign = self.low[s - 1] if s and self.low[s - 1] in "+-" else None
+            sign = low[s - 1] if s and low[s - 1] in "+-" else None
             if sign:
                 attrs["sign"] = sign
             return self.add("money", s, e, attrs)
         return self.add("shortcode", s, e, {"code": raw, "ussd": False, "premium": len(raw) == 4 and raw[0] in "678"})
+
+    def keyword_near(self, at: int, kind: str) -> bool:
+        """Whether the last seven words (within 48 characters) before the number hold a keyword's last word whose
+        kind the number has the shape of (``kind``'s, which it was checked for, or another's)."""
+        low, rx = self.low, self.rx
+        before = low[max(self.floor, at - 48):at].replace(":", " ").replace(",", " ").split()[-7:]
+        found = rx.last_words.keys() & before
+        if not found:
+            return False
+        kinds = set().union(*map(rx.last_words.__getitem__, found))
+        return kind in kinds or any(rx.number_for[k].match(low, at) for k in kinds)
 
     def datetime(self, s: int, e: int) -> int:
         attrs = datetime_attrs(self.low[s:e])
@@ -304,7 +382,7 @@ def find_entities(text: str) -> list[Entity]:
         text = _check(text)
     if _TRIGGER.search(text) is None:  # no digit, dot or @: no entity is possible
         return []
-    return _Scanner(text, _lower(text)).run()
+    return _entities(_Scanner(_lower(text)).run(), text)
 
 
 def find_entities_batch(texts: Iterable[str]) -> list[list[Entity]]:
@@ -312,19 +390,17 @@ def find_entities_batch(texts: Iterable[str]) -> list[list[Entity]]:
     if isinstance(texts, str):
         raise InputFormatError("find_entities_batch expects an iterable of messages, got a single str; wrap it in "
                                "a list or call find_entities().")
-    texts = [_check(t) for t in texts]
-    if any(SEPARATOR in t for t in texts):  # a message holding the separator itself: one at a time
+    texts = [t if type(t) is str else _check(t) for t in texts]
+    joined = SEPARATOR.join(texts)
+    if joined.count(SEPARATOR) != len(texts) - 1:  # a message holding the separator itself: one at a time
         return [find_entities(t) for t in texts]
     out: list[list[Entity]] = [[] for _ in texts]
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
-    joined = SEPARATOR.join(texts)
-    for e in _Scanner(joined, _lower(joined)).run():
-        i = bisect.bisect_right(starts, e.start) - 1
-        base = starts[i]
-        out[i].append(_entity(e.kind, e.start - base, e.end - base, e.text, e.placeholder, e.attrs))
+    msg, base, nxt = 0, 0, len(texts[0]) + 1
+    for kind, s, e, attrs in _Scanner(_lower(joined)).run():
+        while s >= nxt:  # entities come in order: step to the message holding this one
+            msg += 1
+            base, nxt = nxt, nxt + len(texts[msg]) + 1
+        out[msg].append(_entity(kind, s - base, e - base, joined[s:e], PLACEHOLDERS[kind], attrs))
     return out
 
 

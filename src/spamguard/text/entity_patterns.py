@@ -44,8 +44,20 @@ NO_UNIT = rf"(?![ ]?{UNIT}(?!\w))"                 # a number followed by a mone
 # "[.]" / "(.)" (obfuscated dots), "@" (e-mails), and a run of digits, which also reads a money unit right after it
 # (groups u<d>, n<d>, s<d> for a run starting with digit <d>): money is most entities, and this saves a second match.
 _MONEY_TAIL = r"(?:[ ]?(?:đồng|dong|vnđ|vnd|đ))?(?![\w$]|-\d)"
+# A run of one or two digits that can be no entity, so the scanner need not see it (most digit runs: "2 phut", "3G",
+# "6 thang"). The run ends: no digit next, nor a "." or "," then a digit or another "." or "," (the run could go on
+# through those). Then comes no unit or date/time letter, directly or after one " ", "." or "," (the scanner's own
+# early return, written out; after a tab or no-break space a unit may follow, so those are left to it), or else a
+# space and a word that is no unit (the money shape fails, and no other shape starts with a short number and a space;
+# a "+", "(", "$" or "*" before that space would change that). Never after "+", "(", "$" or "*", nor for "84" (a
+# country code). Tried after the first digit, so the branch still starts with a literal; the same test holds at the
+# run's second digit, so the next match starts where it would have.
+_SHORT_NOTHING = (r"(?<![+($*]\d)\d?(?![0-9]|[.,][0-9.,])"
+                  r"(?:\Z|[^0-9.,\t\xa0 nktcvđdu$ôo:h/\-x*]|[ .,](?:\Z|[^nktcvđdu$ôo])"
+                  r"|(?<![+($* ] \d)(?<![+($* ] \d\d) (?!{UNIT}))")
 ANCHOR_SOURCE = (r"\.(?=[a-z\u0370-\u03ff\u0400-\u04ff])|\[\.\]|\(\.\)|@(?=[a-z0-9])|" + "|".join(
-    rf"{d}(?:[0-9.,]{{0,40}}[0-9])?(?:(?P<u{d}>[ ]?(?P<n{d}>{{UNIT}})(?P<s{d}>\d{{{{1,3}}}})?{_MONEY_TAIL})|)"
+    rf"{d}(?!{'(?!4)' if d == '8' else ''}{_SHORT_NOTHING})(?:[0-9.,]{{0,40}}[0-9])?"
+    rf"(?:(?P<u{d}>[ ]?(?P<n{d}>{{UNIT}})(?P<s{d}>\d{{{{1,3}}}})?{_MONEY_TAIL})|)"
     for d in "0123456789"))
 
 

@@ -16,7 +16,7 @@ from spamguard.errors import InputFormatError
 from spamguard.text import deobfuscate as _deobf
 from spamguard.text import lane
 from spamguard.text import normalize as _n
-from spamguard.text.entities import _entity  # Entity(...) without the frozen dataclass's setattr per field
+from spamguard.text.entities import find_entities_batch
 from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_units
 from spamguard.text.types import Entity, Normalized
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
@@ -34,7 +34,10 @@ def _owners(positions: Iterable[int], starts: list[int]) -> set[int]:
 
 def _obfuscated(text: str, entities: list[Entity]) -> bool:
     """Whether de-obfuscation would change a lane message that the batch check flagged (often a false alarm)."""
-    flags = lane.obfuscation_flags(lane.fold(lane.encode(text)))
+    data = lane.encode(text)
+    if data is None:
+        return True
+    flags = lane.obfuscation_flags(lane.fold(data))
     return any(flags) and _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
 
 
@@ -61,11 +64,7 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         joined = _SEP.join(cleaned)
     starts = _starts(cleaned)
 
-    per_message: list[list[Entity]] = [[] for _ in texts]
-    for e in _n.find_entities(joined):
-        i = bisect_right(starts, e.start) - 1
-        base = starts[i]
-        per_message[i].append(_entity(e.kind, e.start - base, e.end - base, e.text, e.placeholder, e.attrs))
+    per_message = find_entities_batch(cleaned)
 
     low = joined.lower()
     if len(low) != len(joined):
@@ -77,7 +76,8 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
         data = lane.encode_lossy(low)
         folded = lane.fold(data)
-        maybe_obfuscated = _owners(lane.obfuscation_positions(folded), starts) - general
+        # (a pattern may start on the padding before the first message: position -1)
+        maybe_obfuscated = _owners((max(p, 0) for p in lane.obfuscation_positions(folded)), starts) - general
         unit_strs = lane.unit_string(data).split(_SEP)
         message_words = [piece.split() for piece in unit_strs]
         words = set().union(*message_words)

@@ -30,10 +30,9 @@ def parse_number(s: str) -> float:
     dots, commas = s.count("."), s.count(",")
     if not dots and not commas:
         return float(s)
-    if dots and commas:  # the last separator is the decimal point
-        dec = "." if s.rfind(".") > s.rfind(",") else ","
-        grp = "," if dec == "." else "."
-        return float(s.replace(grp, "").replace(dec, "."))
+    if dots and commas:  # the last separator is the decimal point, every other one groups digits
+        head, _, tail = s.rpartition("." if s.rfind(".") > s.rfind(",") else ",")
+        return float(head.replace(".", "").replace(",", "") + "." + tail)
     sep = "." if dots else ","
     if dots + commas > 1:
         return float(s.replace(sep, ""))
@@ -45,19 +44,19 @@ def parse_number(s: str) -> float:
 
 def money_attrs(number: str, unit: str | None, sub: str | None = None, sign: str | None = None) -> dict[str, Any]:
     """Value in the currency's units: ``money_attrs("1", "tr", "5")["value"] == 1_500_000``."""
-    attrs = dict(_money_attrs(number, unit, sub))
+    attrs = _money_attrs(number, unit, sub).copy()  # a copy: callers may add to it, the cached one stays as is
     if sign:
         attrs["sign"] = sign
     return attrs
 
 
 @functools.lru_cache(maxsize=8192)
-def _money_attrs(number: str, unit: str | None, sub: str | None) -> tuple[tuple[str, Any], ...]:
+def _money_attrs(number: str, unit: str | None, sub: str | None) -> dict[str, Any]:
     mult, currency, informal = UNITS.get(unit or "", (1.0, "VND", False))
     value = parse_number(number.replace("o", "0"))  # "5OOk": letter O written for zero
     if sub:
         value += int(sub) / 10 ** len(sub)
-    return (("value", round(value * mult, 2)), ("currency", currency), ("unit", unit), ("informal", informal))
+    return {"value": round(value * mult, 2), "currency": currency, "unit": unit, "informal": informal}
 
 
 # Cumulative thresholds in VND: a linear model reads "at least 1 million" directly.

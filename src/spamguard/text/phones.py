@@ -45,12 +45,12 @@ def classify_digits(digits: str, plus: bool = False) -> tuple[str, str | None]:
 
 def phone_attrs(raw: str, masked: bool = False) -> dict[str, Any]:
     """``{"kind", "e164", "masked"}`` of a phone number as written ("0912.345.678", "+84 912 345 678")."""
-    return dict(_phone_attrs(raw, masked))
+    return _phone_attrs(raw, masked).copy()  # a copy: the cached one must not change
 
 
 @functools.lru_cache(maxsize=8192)
-def _phone_attrs(raw: str, masked: bool) -> tuple[tuple[str, Any], ...]:
-    return tuple(_parse(raw, masked).items())
+def _phone_attrs(raw: str, masked: bool) -> dict[str, Any]:
+    return _parse(raw, masked)
 
 
 def _parse(raw: str, masked: bool) -> dict[str, Any]:

@@ -73,11 +73,11 @@ def url_attrs(raw: str) -> dict[str, Any]:
     >>> a["registered_domain"], a["tld"], a["lookalike_of"], a["cheap_tld"]
     ('vietc0mbank-xacminh.top', 'top', 'vietcombank', True)
     """
-    return dict(_url_attrs(raw))
+    return _url_attrs(raw).copy()  # a copy: the cached one must not change
 
 
 @functools.lru_cache(maxsize=65536)
-def _url_attrs(raw: str) -> tuple[tuple[str, Any], ...]:
+def _url_attrs(raw: str) -> dict[str, Any]:
     obfuscated = False
     scheme = None
     rest = raw
@@ -115,7 +115,7 @@ def _url_attrs(raw: str) -> tuple[tuple[str, Any], ...]:
         "cheap_tld": is_cheap_tld(tld), "official_of": official, "lookalike_of": lookalike,
         "obfuscated": obfuscated, "userinfo": userinfo,
     }
-    return tuple(attrs.items())
+    return attrs
 
 
 def url_tokens(attrs: dict[str, Any]) -> tuple[str, ...]:
