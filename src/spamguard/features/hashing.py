@@ -17,15 +17,23 @@ import scipy.sparse as sp
 _MAX_CACHED = 2_000_000  # tokens; the cache is dropped when it grows past this, so memory stays bounded
 
 
+def columns_of(tokens: Sequence[str], n_features: int) -> list[int]:
+    """The hashed columns of tokens, computed (not looked up): for tokens that are rarely seen twice."""
+    from sklearn.utils import murmurhash3_32
+
+    return [abs(murmurhash3_32(token, seed=0)) % n_features for token in tokens]
+
+
 class _ColumnCache(dict):
     def __init__(self, n_features: int):
         super().__init__()
-        self.n_features = n_features
-
-    def __missing__(self, token: str) -> int:
         from sklearn.utils import murmurhash3_32
 
-        column = abs(murmurhash3_32(token, seed=0)) % self.n_features
+        self.n_features = n_features
+        self._murmur = murmurhash3_32  # imported once: an import statement per new token cost more than the hash
+
+    def __missing__(self, token: str) -> int:
+        column = abs(self._murmur(token, seed=0)) % self.n_features
         self[token] = column
         return column
 

@@ -74,9 +74,10 @@ class _Pairs(IntTable):
         return self.lookup(keys, self._compute)
 
     def _compute(self, keys: np.ndarray, _first: np.ndarray) -> np.ndarray:
-        names, columns, prefix = self.units.names, self.units.columns, self.prefix
-        return np.fromiter((columns[f"{prefix}{names[k >> _SHIFT]}_{names[k & 0xFFFFFFFF]}"] for k in keys.tolist()),
-                           dtype=np.int64, count=len(keys))
+        names, prefix = self.units.names, self.prefix
+        tokens = [f"{prefix}{names[k >> _SHIFT]}_{names[k & 0xFFFFFFFF]}" for k in keys.tolist()]
+        # Not through the token cache: this table remembers the pair, and most pairs are seen once.
+        return np.asarray(hashing.columns_of(tokens, self.units.columns.n_features), dtype=np.int64)
 
 
 class _Tables:

@@ -213,32 +213,81 @@ def lookalike_brand(host: str) -> str | None:
     skels = [_skeleton(lab) for lab in labels]
     joined = [s.replace("-", "").replace("_", "") for s in skels]
     parts = [p for s in skels for p in re.split(r"[-_]", s) if p]
-    # Every rule below needs a brand skeleton inside a label, or most of a long one's letter pairs: most links
-    # (not about any brand) are ruled out by one regex search and one set intersection per label.
-    if any(_any_skeleton().search(j) for j in joined):
-        baits = _baits()
-        for key in _keys():
-            if key.whole_only:
-                if key.skel in parts or any(_glued_to_bait(p, key.skel, baits) for p in parts):
-                    return key.brand
-            elif any(key.skel in j for j in joined):
+    # Every rule below needs a brand skeleton inside a label (substring rules) or most of a long name's letter
+    # pairs (typo rule): only the keys that pass that test are tried, in their usual order, so the answer is the same.
+    keys = _keys()
+    baits = None
+    for k in _keys_inside(joined):
+        key = keys[k]
+        if key.whole_only:
+            baits = baits or _baits()
+            if key.skel in parts or any(_glued_to_bait(p, key.skel, baits) for p in parts):
                 return key.brand
-    pairs = [(j, {j[i:i + 2] for i in range(len(j) - 1)}) for j in joined]
-    least, union = _typo_filter()
-    if not any(len(bigrams & union) >= least for _, bigrams in pairs):
-        return None
-    for key in _typo_keys():  # one typo away from a long name
-        for j, bigrams in pairs:
-            if len(j) >= len(key.skel) - 1 and len(key.bigrams & bigrams) >= len(
-                    key.bigrams) - 3 and _within_one_edit(key.skel, j):
-                return key.brand
+        else:  # its skeleton is inside a label
+            return key.brand
+    typo_keys = _typo_keys()
+    for k, labels in _typo_candidates(joined):
+        key = typo_keys[k]
+        thirds = _thirds(key.skel)
+        if any(len(j) >= len(key.skel) - 1 and any(t in j for t in thirds) and _within_one_edit(key.skel, j)
+               for j in labels):
+            return key.brand
     return None
+
+
+def _keys_inside(labels: list[str]) -> list[int]:
+    """Indices (in _keys() order) of the keys whose skeleton occurs in one of the labels."""
+    if not any(_any_skeleton().search(label) for label in labels):
+        return []  # most links are about no brand: one regex search says so
+    index, lengths = _skeleton_index()
+    found: set[int] = set()
+    for label in labels:
+        for size in lengths:
+            if size > len(label):
+                break
+            for i in range(len(label) - size + 1):
+                hit = index.get(label[i:i + size])
+                if hit:
+                    found.update(hit)
+    return sorted(found)
+
+
+def _typo_candidates(labels: list[str]) -> list[tuple[int, list[str]]]:
+    """Long keys (index in _typo_keys() order) with the labels sharing enough of their letter pairs to be within
+    one typo (all but 3 of the key's distinct pairs)."""
+    index, need = _bigram_index()
+    passing: dict[int, list[str]] = {k: list(labels) for k, n in enumerate(need) if n <= 0}
+    for label in labels:
+        shared: dict[int, int] = {}
+        for pair in {label[i:i + 2] for i in range(len(label) - 1)}:
+            for k in index.get(pair, ()):
+                shared[k] = shared.get(k, 0) + 1
+        for k, count in shared.items():
+            if 0 < need[k] <= count:
+                passing.setdefault(k, []).append(label)
+    return sorted(passing.items())
 
 
 @functools.cache
 def _any_skeleton() -> re.Pattern[str]:
-    """Matches where any key's skeleton occurs (a necessary condition of the substring rules)."""
     return re.compile("|".join(re.escape(k) for k in sorted({key.skel for key in _keys()}, key=len, reverse=True)))
+
+
+@functools.cache
+def _skeleton_index() -> tuple[dict[str, tuple[int, ...]], list[int]]:
+    """Skeleton -> indices of the keys that have it, and the distinct skeleton lengths, shortest first."""
+    index: dict[str, list[int]] = {}
+    for k, key in enumerate(_keys()):
+        index.setdefault(key.skel, []).append(k)
+    return {skel: tuple(ks) for skel, ks in index.items()}, sorted({len(skel) for skel in index})
+
+
+@functools.lru_cache(maxsize=1024)
+def _thirds(skel: str) -> tuple[str, str, str]:
+    """The skeleton in three pieces. One edit, even a swap of two neighbours, breaks at most two of them, so a text
+    within one edit of the skeleton contains at least one piece unchanged: a cheap test before the edit distance."""
+    a, b = len(skel) // 3, 2 * len(skel) // 3
+    return skel[:a], skel[a:b], skel[b:]
 
 
 @functools.cache
@@ -247,8 +296,10 @@ def _typo_keys() -> tuple[_Key, ...]:
 
 
 @functools.cache
-def _typo_filter() -> tuple[int, frozenset[str]]:
-    """The fewest letter pairs a label must share with some long key to pass the typo rule, and all their pairs."""
-    keys = _typo_keys()
-    least = max(0, min((len(key.bigrams) - 3 for key in keys), default=0))
-    return least, frozenset().union(*(key.bigrams for key in keys))
+def _bigram_index() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Letter pair -> indices of the long keys that have it, and how many pairs each key needs shared."""
+    index: dict[str, list[int]] = {}
+    for k, key in enumerate(_typo_keys()):
+        for pair in key.bigrams:
+            index.setdefault(pair, []).append(k)
+    return {pair: tuple(ks) for pair, ks in index.items()}, tuple(len(key.bigrams) - 3 for key in _typo_keys())
