@@ -46,6 +46,16 @@ def test_count_matrix_equals_hashing_the_token_strings(with_senders):
     _assert_same(count_matrix(MESSAGES, senders, 2**18), _reference(MESSAGES, senders, 2**18))
 
 
+def test_units_from_normalization_equal_the_tokenizers_own():
+    from spamguard.text.fastpath import normalize_batch_with_units
+    from spamguard.text.tokenize import lane_unit_strings
+
+    norms, units = normalize_batch_with_units([m for m in MESSAGES if "\x1e" not in m])
+    computed = lane_unit_strings(norms)
+    assert any(u is not None for u in units)
+    assert all(u is None or u == c for u, c in zip(units, computed))
+
+
 def test_count_matrix_is_the_same_on_a_second_batch_with_warm_tables():
     first = count_matrix(MESSAGES, SENDERS, 2**16)
     again = count_matrix(MESSAGES[::-1], SENDERS[::-1], 2**16)
@@ -101,8 +111,9 @@ def test_int_table_refuses_negative_keys():
 
 def test_repeated_messages_are_analyzed_once_and_keep_their_rows(monkeypatch):
     calls = []
-    real = sms_counts.normalize_batch
-    monkeypatch.setattr(sms_counts, "normalize_batch", lambda texts: calls.append(list(texts)) or real(texts))
+    real = sms_counts.normalize_batch_with_units
+    monkeypatch.setattr(sms_counts, "normalize_batch_with_units",
+                        lambda texts: calls.append(list(texts)) or real(texts))
     texts = [MESSAGES[0], MESSAGES[3], MESSAGES[0], MESSAGES[3], MESSAGES[0]]
     senders = ["VCB", None, "VCB", "VCB", "VCB"]  # the same text from another sender is another message
     matrix = count_matrix(texts, senders, 2**16)

@@ -21,7 +21,8 @@ from spamguard.features import hashing
 from spamguard.features.int_table import IntTable
 from spamguard.features.sms import _brand_mention_tokens, _cross_tokens, _cyclic_gc_paused, _sender_tokens
 from spamguard.features.word_hashes import hash_words
-from spamguard.text import Normalized, normalize_batch
+from spamguard.text import Normalized
+from spamguard.text.fastpath import normalize_batch_with_units
 from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape
 
 _MAX_UNITS = 1_000_000  # the tables are dropped between batches past this many units, so memory stays bounded
@@ -169,8 +170,8 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
         position = {row: k for k, row in enumerate(unique)}
         return matrix[[position[row] for row in rows]]
     with _cyclic_gc_paused():
-        norms = normalize_batch(texts)
-        return _count_matrix(norms, _sender_tokens(senders, len(norms)), n_features)
+        norms, units = normalize_batch_with_units(texts)
+        return _count_matrix(norms, _sender_tokens(senders, len(norms)), n_features, units)
 
 
 def _first_copies(texts: list, senders: list | None) -> list[int] | None:
@@ -184,10 +185,11 @@ def _first_copies(texts: list, senders: list | None) -> list[int] | None:
     return rows if len(first) < len(rows) else None
 
 
-def _count_matrix(norms: list[Normalized], sender_info: list, n_features: int) -> sp.csr_matrix:
+def _count_matrix(norms: list[Normalized], sender_info: list, n_features: int,
+                  lane_units: list[tuple[str, str] | None] | None = None) -> sp.csr_matrix:
     tables = _tables(n_features)
     units = tables.units
-    filled = filled_unit_strings_batch(norms, shape=False)
+    filled = filled_unit_strings_batch(norms, shape=False, units=lane_units)
     plain_ids, plain_rows = _ids(tables, [u for u, _ in filled])
     # The accent-free units of a message without diacritics are its units: look up only the others.
     differ = [i for i, (u, a) in enumerate(filled) if a is not u]

@@ -43,10 +43,23 @@ def _obfuscated(text: str, entities: list[Entity]) -> bool:
 
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
     """normalize() over many messages, sharing the regex, lower-casing and entity passes."""
+    return _normalize_batch(texts, None)
+
+
+def normalize_batch_with_units(texts: Iterable[str]) -> tuple[list[Normalized], list[tuple[str, str] | None]]:
+    """normalize_batch(), plus what :func:`spamguard.text.tokenize.lane_unit_strings` would compute for each
+    result where the batch pass already has it (None elsewhere): the tokenizer then skips that work."""
+    units: list[tuple[str, str] | None] = []
+    return _normalize_batch(texts, units), units
+
+
+def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] | None) -> list[Normalized]:
     if isinstance(texts, str):
         raise InputFormatError("normalize_batch() expects an iterable of messages, got a single str; "
                                "wrap it in a list or call normalize().")
     texts = [t if type(t) is str else _n._check(t) for t in texts]
+    if units is not None:
+        units += [None] * len(texts)
     if not texts:
         return []
     joined = _SEP.join(texts)
@@ -94,6 +107,9 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
                     general.add(i)
         ascii_all = lane.decode(folded).split(_SEP)
         general |= {i for i in maybe_obfuscated if i in general or _obfuscated(lowered[i], per_message[i])}
+        if units is not None:
+            units[:] = [None if i in general else pair
+                        for i, pair in enumerate(zip(unit_strs, lane.ascii_unit_string(folded).split(_SEP)))]
 
     out = []
     zero = _n._ZERO

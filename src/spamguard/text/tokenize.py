@@ -177,26 +177,43 @@ def _cut_entities(unit_str: str, norm: Normalized, places: list[str]) -> str:
     return "".join(pieces)
 
 
-def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True) -> list[tuple[str, str]]:
-    """For each message, its filled unit strings (see :func:`_filled`), with one lane encoding, shaping and split
-    for the whole batch. Syllable tokens are these units and their neighbour pairs, in both forms.
-
-    ``shape=False`` leaves numbers as they are, for a caller that turns each all-digit unit into its shape
-    (``"__num6__"``) itself."""
+def lane_unit_strings(norms: list[Normalized]) -> list[tuple[str, str] | None]:
+    """The unit strings of each message's text and accent-free text (None where the text has characters outside
+    the lane), with one encoding for the whole batch."""
     joined = _SEP.join([n.text for n in norms])
     if not norms or joined.count(_SEP) != len(norms) - 1:
-        return [_filled(n, *_unit_strings(*_masked(n)), shaped=not shape) for n in norms]
+        return [None] * len(norms)
     starts = [0, *accumulate(len(n.text) + 1 for n in norms)][:-1]
     odd = {bisect_right(starts, m.start()) - 1 for m in lane.NOT_LANE.finditer(joined)}
     data = lane.encode_lossy(joined)
     units = lane.unit_string(data).split(_SEP)
     asc = lane.ascii_unit_string(lane.fold(data)).split(_SEP)
+    return [None if i in odd else pair for i, pair in enumerate(zip(units, asc))]
+
+
+def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True,
+                              units: list[tuple[str, str] | None] | None = None) -> list[tuple[str, str]]:
+    """For each message, its filled unit strings (see :func:`_filled`), with one lane encoding, shaping and split
+    for the whole batch. Syllable tokens are these units and their neighbour pairs, in both forms.
+
+    ``shape=False`` leaves numbers as they are, for a caller that turns each all-digit unit into its shape
+    (``"__num6__"``) itself. ``units`` may bring what :func:`lane_unit_strings` would compute (normalization
+    computes most of it already); its None entries are computed here."""
+    if units is None:
+        units = lane_unit_strings(norms)
+    elif None in units:
+        units = list(units)
+        missing = [i for i, pair in enumerate(units) if pair is None]
+        for i, pair in zip(missing, lane_unit_strings([norms[i] for i in missing])):
+            units[i] = pair
+    odd = set()
     out = []
-    for i, norm in enumerate(norms):
-        if i in odd:  # characters outside the lane: units from the masked text, one message at a time
+    for i, (norm, pair) in enumerate(zip(norms, units)):
+        if pair is None:  # characters outside the lane: units from the masked text, one message at a time
+            odd.add(i)
             out.append(_filled(norm, *_unit_strings(*_masked(norm)), shaped=not shape))
             continue
-        unit_str, ascii_str = units[i], asc[i]
+        unit_str, ascii_str = pair
         same = unit_str == ascii_str
         if norm.entity_spans:
             places = [f" {_MARK} " if shape else f" {e.placeholder} " for e in norm.entities]
