@@ -171,7 +171,10 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
         return matrix[[position[row] for row in rows]]
     with _cyclic_gc_paused():
         norms, units = normalize_batch_with_units(texts)
-        return _count_matrix(norms, _sender_tokens(senders, len(norms)), n_features, units)
+        matrix = _count_matrix(norms, _sender_tokens(senders, len(norms)), n_features, units)
+        # Free the analyses while the collector is paused: left alive, they would be the first thing it scans.
+        del norms, units
+    return matrix
 
 
 def _first_copies(texts: list, senders: list | None) -> list[int] | None:
