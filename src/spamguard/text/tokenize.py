@@ -17,7 +17,7 @@ from itertools import accumulate
 
 from spamguard.errors import InputFormatError
 from spamguard.text import lane
-from spamguard.text.fastpath import normalize_batch
+from spamguard.text.fastpath import normalize_batch_with_units
 from spamguard.text.normalize import normalize
 from spamguard.text.types import Entity, Normalized
 from spamguard.text.unicode_fold import strip_accents
@@ -143,12 +143,12 @@ def extra_tokens(norm: Normalized) -> list[str]:
 def _tokens(norm: Normalized, unit_str: str, ascii_str: str) -> list[str]:
     """Tokens from the filled unit strings of the text and of its accent-free form."""
     units = unit_str.split()
-    tokens = units + [f"{a}_{b}" for a, b in zip(units, units[1:])]
+    tokens = units + list(map("_".join, zip(units, units[1:])))
     if ascii_str is unit_str:
         plain = tokens
     else:
         asc = ascii_str.split()
-        plain = asc + [f"{a}_{b}" for a, b in zip(asc, asc[1:])]
+        plain = asc + list(map("_".join, zip(asc, asc[1:])))
     if plain:
         tokens += ("~" + " ~".join(plain)).split(" ")
     if norm.entities or norm.expansions:
@@ -246,9 +246,10 @@ def _shaped_and_filled(norms: list[Normalized], strings: list[tuple[str, str]], 
     return out
 
 
-def _syllable_tokens_batch(norms: list[Normalized]) -> list[list[str]]:
-    """syllable_tokens() for many messages."""
-    return [_tokens(n, u, a) for n, (u, a) in zip(norms, filled_unit_strings_batch(norms))]
+def _syllable_tokens_batch(norms: list[Normalized], units: list[tuple[str, str] | None] | None = None
+                           ) -> list[list[str]]:
+    """syllable_tokens() for many messages (``units`` as in :func:`filled_unit_strings_batch`)."""
+    return [_tokens(n, u, a) for n, (u, a) in zip(norms, filled_unit_strings_batch(norms, units=units))]
 
 
 def word_tokens(norm: Normalized) -> list[str]:
@@ -299,9 +300,12 @@ def tokenize_batch(texts: Iterable[str | Normalized], mode: str = "syllable") ->
                                "wrap it in a list or call tokenize().")
     items = list(texts)
     raw = [i for i, t in enumerate(items) if not isinstance(t, Normalized)]
+    units: list[tuple[str, str] | None] | None = None
     if raw:
-        for i, norm in zip(raw, normalize_batch([items[i] for i in raw])):
-            items[i] = norm
+        norms, raw_units = normalize_batch_with_units([items[i] for i in raw])
+        units = [None] * len(items)
+        for i, norm, pair in zip(raw, norms, raw_units):
+            items[i], units[i] = norm, pair
     if mode == "syllable":
-        return _syllable_tokens_batch(items)
+        return _syllable_tokens_batch(items, units)
     return [word_tokens(n) for n in items]
