@@ -112,6 +112,15 @@ def test_fast_scoring_path_equals_the_feature_matrix_product(fitted):
     np.testing.assert_allclose(fitted._logits(analyses), expected, rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("with_senders", [True, False])
+def test_predict_proba_equals_scoring_through_token_strings(fitted, with_senders):
+    texts = TEXTS + ["", "Th0ng ba0 🎉", TEXTS[0], "k h u y e n m a i 500k"]
+    senders = SENDERS + [None, "VCB", "VCB", "8088"] if with_senders else None
+    columns = {"text": texts, **({"sender": senders} if senders else {})}
+    expected = fitted._proba_from_analyses(fitted._analyze(columns))
+    np.testing.assert_allclose(fitted.predict_proba(texts, senders=senders), expected, rtol=1e-12, atol=1e-12)
+
+
 def test_empty_batch_returns_an_empty_matrix(fitted):
     assert fitted.predict_proba([]).shape == (0, 3)
 
