@@ -123,3 +123,19 @@ def test_batch_places_entities_in_their_messages():
     texts = ["", "500k", "", "goi 0912345678 luc 10:20", "khong co gi", "2 ngay", "http://a.vn 50k"]
     assert E.find_entities_batch(texts) == [E.find_entities(t) for t in texts]
     assert E.find_entities_batch([]) == []
+
+
+def test_unit_trie_reads_what_the_longest_first_alternation_reads():
+    import re
+
+    from spamguard.text.money import UNITS
+
+    plain = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+    tails = ["", " ", "5", "a", "ng", " la", "la", "$", "-1"]
+    for unit in [*UNITS, "đ", "đô l", "trie", "nghi", "vn", "us", "c", "t", "x"]:
+        for tail in tails:
+            text = unit + tail
+            for fmt in ("({u})", "({u})(?!\\w)", "({u})(\\d{{1,3}})?(?![\\w$])"):
+                a = re.match(fmt.format(u=P.UNIT), text)
+                b = re.match(fmt.format(u=plain), text)
+                assert (a and a.groups()) == (b and b.groups()), (text, fmt)

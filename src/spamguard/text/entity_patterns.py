@@ -37,13 +37,39 @@ _SCHEME = r"h[ ]?[tx][ ]?[tx][ ]?p(?:[ ]?s)?[ ]?:[ ]?/[ ]?/[ ]?"  # "h t t p s :
 NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{1,15}(?:[.,]\d{1,2})?(?!\d)"  # (?!\d): no backtracking
 NUM_O = r"\d(?=[\d.,]{0,17}o[\do.,]{0,17}[o0])[\do.,]{0,18}[\do](?!\d)"  # letter O for 0: "5OO", "3.12O.5OO"
 GROUPED = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?"
-UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` shaped as a trie, so the engine tests each character once."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(tree)
+
+
+# Money units as a trie: a number is followed by a unit or not at every digit run, and a trie tests each character
+# once instead of trying 22 words in turn. It matches what the longest-first alternation matches: the units that fit
+# at one place are prefixes of each other, and the trie's greedy optional parts try the longest first too.
+UNIT = "(?:" + _trie(list(UNITS)) + ")"
 NO_UNIT = rf"(?![ ]?{UNIT}(?!\w))"                 # a number followed by a money unit is money, nothing else
 
 # Anchors, all literal-first so the regex engine can skip everything else at C speed: a dot before a letter (links),
 # "[.]" / "(.)" (obfuscated dots), "@" (e-mails), and a run of digits, which also reads a money unit right after it
 # (groups u<d>, n<d>, s<d> for a run starting with digit <d>): money is most entities, and this saves a second match.
-_MONEY_TAIL = r"(?:[ ]?(?:đồng|dong|vnđ|vnd|đ))?(?![\w$]|-\d)"
+_MONEY_TAIL = rf"(?:[ ]?{_trie(['đồng', 'dong', 'vnđ', 'vnd', 'đ'])})?(?![\w$]|-\d)"
 # A run of one or two digits that can be no entity, so the scanner need not see it (most digit runs: "2 phut", "3G",
 # "6 thang"). The run ends: no digit next, nor a "." or "," then a digit or another "." or "," (the run could go on
 # through those). Then comes no unit or date/time letter, directly or after one " ", "." or "," (the scanner's own
@@ -181,27 +207,6 @@ def shapes() -> dict[str, re.Pattern[str]]:
         "otpsfx": _compile(r"(?<![\w.,])\d{4,8}(?=[ ]{1,3}(?:is[ ]your|is[ ]the|là[ ]mã|la[ ]ma)\b)"),
         "datetime": _compile(_DATETIME),
     }
-
-
-def _trie(words: list[str]) -> str:
-    """A regex alternation of ``words`` shaped as a trie, so the engine tests each character once."""
-    tree: dict[str, dict] = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return emit(tree)
 
 
 @functools.cache
