@@ -216,34 +216,22 @@ def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True,
         unit_str, ascii_str = pair
         same = unit_str == ascii_str
         if norm.entity_spans:
-            places = [f" {_MARK} " if shape else f" {e.placeholder} " for e in norm.entities]
+            places = [f" {e.placeholder} " for e in norm.entities]
             unit_str = _cut_entities(unit_str, norm, places)
             ascii_str = unit_str if same else _cut_entities(ascii_str, norm, places)
         out.append((unit_str, unit_str if same else ascii_str))
     if shape:
-        out = _shaped_and_filled(norms, out, odd)
+        out = _shaped(out, odd)
     return out
 
 
-def _shaped_and_filled(norms: list[Normalized], strings: list[tuple[str, str]], done: set[int]
-                       ) -> list[tuple[str, str]]:
-    """Shape numbers in one pass over the batch, then put the placeholders in (except for messages in ``done``)."""
+def _shaped(strings: list[tuple[str, str]], done: set[int]) -> list[tuple[str, str]]:
+    """Numbers shaped in one pass over the batch (placeholders hold no digits, so they may already be in), except
+    for the messages in ``done``; the accent-free string stays the same object where it was."""
     plain = _shape_all(_SEP.join([u for u, _ in strings])).split(_SEP)
-    differ = [i for i, (u, a) in enumerate(strings) if a is not u]
+    differ = [i for i, (u, a) in enumerate(strings) if a is not u and i not in done]
     other = dict(zip(differ, _shape_all(_SEP.join([strings[i][1] for i in differ])).split(_SEP)))
-    out = []
-    for i, (norm, unit_str) in enumerate(zip(norms, plain)):
-        if i in done:
-            out.append(strings[i])
-            continue
-        ascii_str = other.get(i, unit_str)
-        if norm.entity_spans:
-            places = [f" {e.placeholder} " for e in norm.entities]
-            filled = _fill(unit_str, places)
-            ascii_str = filled if ascii_str is unit_str else _fill(ascii_str, places)
-            unit_str = filled
-        out.append((unit_str, ascii_str))
-    return out
+    return [strings[i] if i in done else (unit_str, other.get(i, unit_str)) for i, unit_str in enumerate(plain)]
 
 
 def _syllable_tokens_batch(norms: list[Normalized], units: list[tuple[str, str] | None] | None = None

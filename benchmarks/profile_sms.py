@@ -1,0 +1,90 @@
+"""Where the time of SmsClassifier.predict_proba goes, stage by stage, on one core.
+
+Stages of the scoring path, timed separately on the same batch (distinct ~200-character SMS from datasets/sms_vi and
+datasets/sms_vi_challenge): batch normalization (with the entity scan alone as a sub-stage), the count matrix built
+from unit ids, and the linear model. Best of 7 warm runs (CPU time of this process, cyclic GC paused as the scoring
+path does).
+
+Run:  python benchmarks/profile_sms.py    (writes benchmarks/results_sms_stages.md)
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "results_sms_stages.md"
+
+
+def best_us(fn, n_items: int, repeats: int = 7) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best * 1e6 / n_items
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
+    import spamguard
+    from spamguard.datasets import load_sms_challenge, load_sms_vi
+    from spamguard.features import sms_counts
+    from spamguard.features.sms import _sender_tokens
+    from spamguard.text.entities import find_entities_batch
+    from spamguard.text.fastpath import normalize_batch_with_units
+
+    pool: dict[str, str] = {}
+    for data in (load_sms_vi(), load_sms_challenge()):
+        for text, sender in zip(data.texts, data.meta["sender"]):
+            if 150 <= len(text) <= 260:
+                pool.setdefault(text, sender)
+    texts, senders = list(pool), list(pool.values())
+    n = len(texts)
+    model = spamguard.load_model("sms")
+    model.predict_proba(texts, senders=senders)  # warm the caches
+    norms, units = normalize_batch_with_units(texts)
+    info = _sender_tokens(senders, n)
+    counts = sms_counts._count_matrix(norms, info, model.n_features, units)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        rows = [
+            ("normalize_batch (cleaning, entities, fast-path checks, accent-free form, teencode)",
+             best_us(lambda: normalize_batch_with_units(texts), n)),
+            ("  of which: entity scan (find_entities_batch)", best_us(lambda: find_entities_batch(texts), n)),
+            ("sender descriptions (memoized per sender)", best_us(lambda: _sender_tokens(senders, n), n)),
+            ("count matrix from unit ids (units, pairs, entity/sender/cross tokens, CSR)",
+             best_us(lambda: sms_counts._count_matrix(norms, info, model.n_features, units), n)),
+            ("TF-IDF weighting, row norms, sparse x dense product, softmax",
+             best_us(lambda: model._logits_from_counts(counts.copy(), None), n)),
+        ]
+    finally:
+        if was_enabled:
+            gc.enable()
+    total = best_us(lambda: model.predict_proba(texts, senders=senders), n)
+    mean_len = sum(map(len, texts)) / n
+    lines = [
+        "Command: `python benchmarks/profile_sms.py` (one core; CPU time; best of 7 warm runs; load average "
+        f"{os.getloadavg()[0]:.1f} at the end)",
+        "",
+        f"Batch: the {n} distinct SMS of 150-260 characters (mean {mean_len:.0f}) in datasets/sms_vi and "
+        "datasets/sms_vi_challenge, with senders.",
+        "",
+        "| stage | µs per message |",
+        "|---|---:|",
+        *[f"| {name} | {us:.1f} |" for name, us in rows],
+        f"| **predict_proba, end to end** | **{total:.1f}** ({1e6 / total:,.0f} messages/s) |",
+        "",
+        "The target of issue 4 (15,000 messages/s) is 66.7 µs per message.",
+        "",
+    ]
+    OUT.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
