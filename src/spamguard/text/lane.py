@@ -88,10 +88,21 @@ def encode(text: str) -> bytes | None:
     """One byte per character, or None if the text has a character outside the 256 of the lane."""
     if text.isascii():
         return text.encode("ascii")  # the lane's first 128 bytes are ASCII
+    if len(text) <= _LONG:
+        return _encode_recent(text)
+    return _encode_strict(text)
+
+
+def _encode_strict(text: str) -> bytes | None:
     try:
         return codecs.charmap_encode(text, "strict", _ENCODE)[0]
     except UnicodeEncodeError:
         return None
+
+
+# The slow path of normalization encodes the same text several times (its checks, then each de-obfuscation step),
+# and the charmap codec costs ~50 ns a character: remember the last few.
+_encode_recent = functools.lru_cache(maxsize=256)(_encode_strict)
 
 
 def fold(data: bytes) -> bytes:
