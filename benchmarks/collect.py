@@ -12,6 +12,8 @@ SECTIONS = [
     ("SMS model: held-out accuracy beside two baselines", "results_sms_eval.md"),
     ("SMS model: where it wins and loses", "results_sms_notes.md"),
     ("SMS model: scoring speed, load time, memory", "results_sms_speed.md"),
+    ("SMS model: scoring speed by stage", "results_sms_stages.md"),
+    ("SMS model: how scoring was made faster, and what is left", "results_speed_notes.md"),
     ("Text pipeline speed and import time", "results_text.md"),
     ("Posts model: cross-validated ROC-AUC with ablations and baselines", "results_posts_eval.md"),
     ("Posts model: scoring speed, load time, memory", "results_posts_speed.md"),
