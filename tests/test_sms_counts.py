@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -126,3 +128,19 @@ def test_unhashable_cells_are_reported_not_crashed_on():
 
     with pytest.raises(InputFormatError):
         count_matrix(["ok", ["a", "list"]], None, 2**10)
+
+
+def test_scoring_from_several_threads_gives_the_single_thread_result():
+    from concurrent.futures import ThreadPoolExecutor
+
+    sms_counts._TABLES.pop(2**14, None)  # start cold, so that the threads fill the tables together
+    batches = [[f"{m} {i} ma {i * 7919 % 100000:05d} tu{i}" for m in MESSAGES] for i in range(16)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to give races their chance
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(lambda b: count_matrix(b, None, 2**14), batches))
+    finally:
+        sys.setswitchinterval(interval)
+    for batch, matrix in zip(batches, together):
+        _assert_same(matrix, _reference(batch, None, 2**14))

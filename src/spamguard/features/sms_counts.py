@@ -11,6 +11,7 @@ Only the few tokens beside the syllables are still strings. The matrix is identi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from itertools import chain
 
@@ -94,6 +95,9 @@ class _Tables:
 
 
 _TABLES: dict[int, _Tables] = {}
+# The tables are filled in several steps (a new unit's id, then its columns; a probe, then an insert): one batch at
+# a time, so that scoring from several threads stays correct.
+_TABLES_LOCK = threading.Lock()
 
 
 def _tables(n_features: int) -> _Tables:
@@ -171,7 +175,9 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
         return matrix[[position[row] for row in rows]]
     with _cyclic_gc_paused():
         norms, units = normalize_batch_with_units(texts)
-        matrix = _count_matrix(norms, _sender_tokens(senders, len(norms)), n_features, units)
+        info = _sender_tokens(senders, len(norms))
+        with _TABLES_LOCK:
+            matrix = _count_matrix(norms, info, n_features, units)
         # Free the analyses while the collector is paused: left alive, they would be the first thing it scans.
         del norms, units
     return matrix
