@@ -26,8 +26,10 @@ from spamguard.text import Normalized
 from spamguard.text.fastpath import normalize_batch_with_units
 from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape
 
-_MAX_UNITS = 1_000_000  # the tables are dropped between batches past this many units, so memory stays bounded
-_MAX_PAIRS = 4_000_000
+# The tables are dropped between batches past these sizes, so memory stays bounded (about 100 MB at most: a table
+# of N keys holds two int64 arrays of 2N to 4N slots) at the cost of a cold start now and then.
+_MAX_UNITS = 1_000_000
+_MAX_PAIRS = 2_000_000
 _SHIFT = 32  # pair key = first id << 32 | second id
 
 
