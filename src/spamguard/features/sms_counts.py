@@ -26,10 +26,11 @@ from spamguard.text import Normalized
 from spamguard.text.fastpath import normalize_batch_with_units
 from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape
 
-# The tables are dropped between batches past these sizes, so memory stays bounded (about 100 MB at most: a table
-# of N keys holds two int64 arrays of 2N to 4N slots) at the cost of a cold start now and then.
-_MAX_UNITS = 1_000_000
-_MAX_PAIRS = 2_000_000
+# The tables are dropped between batches past these sizes, so memory stays bounded (see benchmarks/profile_sms.py
+# for a measurement) at the cost of a cold start now and then.
+_MAX_UNITS = 300_000
+_MAX_WORD_KEYS = 1_000_000  # word hashes, numbers included
+_MAX_PAIRS = 1_000_000
 _SHIFT = 32  # pair key = first id << 32 | second id
 
 
@@ -38,7 +39,8 @@ class _Units(dict):
 
     def __init__(self, n_features: int) -> None:
         super().__init__()
-        self.columns = hashing._cache(n_features)
+        self.n_features = n_features
+        self.columns = hashing._cache(n_features)  # for the tokens beside the units
         self.names: list[str] = []
         self.plain = np.zeros(1024, dtype=np.int64)
         self.tilde = np.zeros(1024, dtype=np.int64)
@@ -47,17 +49,18 @@ class _Units(dict):
         self._mentions = _brand_mention_tokens()
 
     def __missing__(self, unit: str) -> int:
-        if unit.isdecimal():  # an all-digit unit is its shape ("__num6__"), as _shape_all would have written it
-            uid = self[unit] = self[number_shape(unit)]
-            return uid
+        if unit.isdecimal():
+            # An all-digit unit is its shape ("__num6__"), as _shape_all would have written it. Not remembered here:
+            # numbers rarely repeat, and the word-hash table in front of this dict remembers them more cheaply.
+            return self[number_shape(unit)]
         uid = len(self.names)
         if uid == len(self.plain):
             self.plain, self.tilde, self.brand = (
                 np.concatenate([a, np.full(len(a), fill, dtype=np.int64)])
                 for a, fill in ((self.plain, 0), (self.tilde, 0), (self.brand, -1)))
         self.names.append(unit)
-        self.plain[uid] = self.columns[unit]
-        self.tilde[uid] = self.columns["~" + unit]
+        # Computed, not through the token cache: the arrays below keep them.
+        self.plain[uid], self.tilde[uid] = hashing.columns_of([unit, "~" + unit], self.n_features)
         category = self._mentions.get("~" + unit)
         if category is not None:
             if category not in self.categories:
@@ -81,7 +84,7 @@ class _Pairs(IntTable):
         names, prefix = self.units.names, self.prefix
         tokens = [f"{prefix}{names[k >> _SHIFT]}_{names[k & 0xFFFFFFFF]}" for k in keys.tolist()]
         # Not through the token cache: this table remembers the pair, and most pairs are seen once.
-        return np.asarray(hashing.columns_of(tokens, self.units.columns.n_features), dtype=np.int64)
+        return np.asarray(hashing.columns_of(tokens, self.units.n_features), dtype=np.int64)
 
 
 class _Tables:
@@ -92,7 +95,7 @@ class _Tables:
         self.tilde_pairs = _Pairs(self.units, "~")
 
     def too_big(self) -> bool:
-        return (len(self.units) > _MAX_UNITS or len(self.unit_keys) > _MAX_UNITS
+        return (len(self.units) > _MAX_UNITS or len(self.unit_keys) > _MAX_WORD_KEYS
                 or len(self.pairs) + len(self.tilde_pairs) > _MAX_PAIRS)
 
 

@@ -1,10 +1,10 @@
 """The whitespace-separated words of many strings, found and hashed with NumPy instead of split() + dict lookups.
 
 The strings are joined with newlines and viewed as an array of code points. Word boundaries are where blank and
-non-blank characters meet; each word's 63-bit key is a polynomial hash of its code points, computed for all words
-at once from prefix sums (modulo 2**64, with powers of the inverse base so that the hash of a word does not depend
-on where it sits). A word longer than LONG_WORD characters gets no key (-1): its caller looks it up by string, which
-rules out the long crafted strings that collide under any polynomial hash modulo 2**64.
+non-blank characters meet; each word's 63-bit key is a polynomial hash of its code points (modulo 2**64), summed per
+word with ``np.add.reduceat`` from each character times a power of the base given by its place in its word. A word
+longer than LONG_WORD characters gets no key (-1): its caller looks it up by string, which also rules out the long
+crafted strings that collide under any polynomial hash modulo 2**64.
 """
 
 from __future__ import annotations
@@ -15,21 +15,9 @@ import numpy as np
 
 LONG_WORD = 48
 _BASE = 0x100000001B3
-_BASE_INV = pow(_BASE, -1, 2**64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BLANK_LATIN1 = np.array([chr(i).isspace() for i in range(256)], dtype=bool)
 _BLANK_OTHER = np.array([i for i in range(256, 0x3001) if chr(i).isspace()], dtype=np.uint32)
-_powers = np.ones(1, dtype=np.uint64)
-_inverse_powers = np.ones(1, dtype=np.uint64)
-
-
-def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """BASE**k and BASE**-k modulo 2**64 for k < n (grown on demand; uint64 arithmetic wraps)."""
-    global _powers, _inverse_powers
-    if len(_powers) < n:
-        size = max(n, 2 * len(_powers))
-        _powers, _inverse_powers = (_geometric(base, size) for base in (_BASE, _BASE_INV))
-    return _powers, _inverse_powers
 
 
 def _geometric(base: int, size: int) -> np.ndarray:
@@ -37,6 +25,9 @@ def _geometric(base: int, size: int) -> np.ndarray:
     factors[0] = 1
     with np.errstate(over="ignore"):
         return np.cumprod(factors, dtype=np.uint64)
+
+
+_POWERS = _geometric(_BASE, LONG_WORD + 1)  # BASE**k modulo 2**64 for a character k places into its word
 
 
 @dataclass
@@ -63,13 +54,22 @@ def hash_words(strings: list[str]) -> HashedWords | None:
     edges = np.diff(np.concatenate(([0], (~blank).view(np.int8), [0])))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    rows = np.cumsum(codes == 10)[starts] if len(starts) else np.zeros(0, dtype=np.int64)
-    powers, inverse = _power_tables(len(codes) + 1)
-    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum(codes.astype(np.uint64) * inverse[: len(codes)], out=prefix[1:])
-    lengths = ends - starts
-    hashed = (prefix[ends] - prefix[starts]) * powers[ends - 1] if len(starts) else np.zeros(0, dtype=np.uint64)
-    hashed = (hashed ^ (lengths.astype(np.uint64) << np.uint64(40))) * _MIX
-    keys = (hashed >> np.uint64(1)).astype(np.int64)
-    keys[lengths > LONG_WORD] = -1
-    return HashedWords(text, starts, ends, rows.astype(np.int64), keys)
+    keys = np.zeros(len(starts), dtype=np.int64)
+    rows = np.zeros(len(starts), dtype=np.int64)
+    if len(starts):
+        rows = np.cumsum(codes == 10)[starts]
+        word_start = np.zeros(len(codes), dtype=np.int64)
+        word_start[starts] = starts
+        place = np.arange(len(codes)) - np.maximum.accumulate(word_start)  # a character's place in its word
+        terms = codes.astype(np.uint64) * _POWERS[np.minimum(place, LONG_WORD)]
+        bounds = np.empty(2 * len(starts), dtype=np.int64)
+        bounds[0::2], bounds[1::2] = starts, ends
+        if bounds[-1] == len(codes):
+            bounds = bounds[:-1]  # reduceat's last segment runs to the end anyway
+        hashed = np.add.reduceat(terms, bounds)[0::2]
+        lengths = ends - starts
+        with np.errstate(over="ignore"):
+            hashed = (hashed ^ (lengths.astype(np.uint64) << np.uint64(40))) * _MIX
+        keys = (hashed >> np.uint64(1)).astype(np.int64)
+        keys[lengths > LONG_WORD] = -1
+    return HashedWords(text, starts, ends, rows, keys)
