@@ -114,3 +114,26 @@ def test_word_mode_joins_words_and_keeps_placeholders() -> None:
     norm = normalize("gọi 0912345678")
     if norm.entities:
         assert norm.entities[0].placeholder in tokenize(norm, mode="word")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_batch_functions_pause_the_garbage_collector_and_restore_its_state(enabled, monkeypatch):
+    import gc
+
+    from spamguard.text import lane, normalize_batch
+
+    during, after = [], []
+    real_encode = lane.encode_lossy
+    monkeypatch.setattr(lane, "encode_lossy", lambda text: during.append(gc.isenabled()) or real_encode(text))
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        tokens = tokenize_batch(["Tài khoản 500k", "ko dc r"])
+        after.append(gc.isenabled())
+        norms = normalize_batch(["Th0ng ba0"])
+        after.append(gc.isenabled())
+    finally:
+        gc.enable() if was else gc.disable()
+    assert during and not any(during)  # paused while the batch ran
+    assert after == [enabled, enabled]  # and back as it was
+    assert tokens[0][:2] == ["tài", "khoản"] and norms[0].text == "thong bao"

@@ -18,9 +18,10 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
+from spamguard._gcpause import cyclic_gc_paused
 from spamguard.features import hashing
 from spamguard.features.int_table import IntTable
-from spamguard.features.sms import _brand_mention_tokens, _cross_tokens, _cyclic_gc_paused, _sender_tokens
+from spamguard.features.sms import _brand_mention_tokens, _cross_tokens, _sender_tokens
 from spamguard.features.word_hashes import hash_words
 from spamguard.text import Normalized
 from spamguard.text.fastpath import normalize_batch_with_units
@@ -178,7 +179,7 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
                               n_features)
         position = {row: k for k, row in enumerate(unique)}
         return matrix[[position[row] for row in rows]]
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         norms, units = normalize_batch_with_units(texts)
         info = _sender_tokens(senders, len(norms))
         with _TABLES_LOCK:

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 
+from spamguard._gcpause import cyclic_gc_paused
 from spamguard.errors import InputFormatError
 from spamguard.text import deobfuscate as _deobf
 from spamguard.text import lane
@@ -43,14 +44,16 @@ def _obfuscated(text: str, entities: list[Entity]) -> bool:
 
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
     """normalize() over many messages, sharing the regex, lower-casing and entity passes."""
-    return _normalize_batch(texts, None)
+    with cyclic_gc_paused():
+        return _normalize_batch(texts, None)
 
 
 def normalize_batch_with_units(texts: Iterable[str]) -> tuple[list[Normalized], list[tuple[str, str] | None]]:
     """normalize_batch(), plus what :func:`spamguard.text.tokenize.lane_unit_strings` would compute for each
     result where the batch pass already has it (None elsewhere): the tokenizer then skips that work."""
     units: list[tuple[str, str] | None] = []
-    return _normalize_batch(texts, units), units
+    with cyclic_gc_paused():
+        return _normalize_batch(texts, units), units
 
 
 def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] | None) -> list[Normalized]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 
+from spamguard._gcpause import cyclic_gc_paused
 from spamguard.errors import InputFormatError
 from spamguard.text import lane
 from spamguard.text.fastpath import normalize_batch_with_units
@@ -286,7 +287,11 @@ def tokenize_batch(texts: Iterable[str | Normalized], mode: str = "syllable") ->
     if isinstance(texts, (str, Normalized)):
         raise InputFormatError("tokenize_batch() expects an iterable of messages, got a single message; "
                                "wrap it in a list or call tokenize().")
-    items = list(texts)
+    with cyclic_gc_paused():
+        return _tokenize_batch(list(texts), mode)
+
+
+def _tokenize_batch(items: list, mode: str) -> list[list[str]]:
     raw = [i for i, t in enumerate(items) if not isinstance(t, Normalized)]
     units: list[tuple[str, str] | None] | None = None
     if raw:
