@@ -144,3 +144,15 @@ def test_scoring_from_several_threads_gives_the_single_thread_result():
         sys.setswitchinterval(interval)
     for batch, matrix in zip(batches, together):
         _assert_same(matrix, _reference(batch, None, 2**14))
+
+
+def test_word_hashes_split_like_str_split_and_keep_rows_with_newlines_inside():
+    from spamguard.features.word_hashes import hash_words
+
+    strings = ["ab  cd", "", "x\ny\x1ez", " ab ", "ab\u3000cd"]
+    words = hash_words(strings)
+    assert [words.word(k) for k in range(len(words.keys))] == [w for s in strings for w in s.split()]
+    assert words.rows.tolist() == [r for r, s in enumerate(strings) for _ in s.split()]
+    key = dict(zip((words.word(k) for k in range(len(words.keys))), words.keys.tolist()))
+    assert len(set(key.values())) == len(key)  # distinct words, distinct keys
+    assert words.keys[0] == words.keys[5]  # "ab" hashes alike wherever it stands

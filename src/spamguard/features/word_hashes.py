@@ -32,7 +32,7 @@ _POWERS = _geometric(_BASE, LONG_WORD + 1)  # BASE**k modulo 2**64 for a charact
 
 @dataclass
 class HashedWords:
-    text: str            # the strings joined with "\n"
+    text: str            # the strings joined with "\n" (a blank)
     starts: np.ndarray   # where each word starts in ``text``
     ends: np.ndarray
     rows: np.ndarray     # which string each word came from
@@ -42,11 +42,9 @@ class HashedWords:
         return self.text[self.starts[k]:self.ends[k]]
 
 
-def hash_words(strings: list[str]) -> HashedWords | None:
-    """Words of each string as str.split() finds them, with their keys; None if a string holds a newline."""
+def hash_words(strings: list[str]) -> HashedWords:
+    """Words of each string as str.split() finds them, with their keys."""
     text = "\n".join(strings)
-    if text.count("\n") != max(len(strings) - 1, 0):
-        return None
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     blank = _BLANK_LATIN1[np.minimum(codes, 255)]
     if len(codes) and codes.max() >= 0x1680:
@@ -57,7 +55,8 @@ def hash_words(strings: list[str]) -> HashedWords | None:
     keys = np.zeros(len(starts), dtype=np.int64)
     rows = np.zeros(len(starts), dtype=np.int64)
     if len(starts):
-        rows = np.cumsum(codes == 10)[starts]
+        string_starts = np.cumsum([0, *(len(s) + 1 for s in strings)])[:-1]
+        rows = np.searchsorted(string_starts, starts, side="right") - 1  # a newline inside a string is just blank
         word_start = np.zeros(len(codes), dtype=np.int64)
         word_start[starts] = starts
         place = np.arange(len(codes)) - np.maximum.accumulate(word_start)  # a character's place in its word
