@@ -54,17 +54,11 @@ def main() -> None:
     load_s = time.perf_counter() - start
     load_mb = rss_mb() - before
 
-    from spamguard.datasets import load_sms_challenge, load_sms_vi
+    from sms_batch import distinct_long_sms
+    from spamguard.datasets import load_sms_vi
 
-    corpus = load_sms_vi()
-    challenge = load_sms_challenge()
-    # Distinct messages only: predict_proba analyzes repeated messages once, so a batch with copies would flatter it.
-    pool = {}
-    for data in (corpus, challenge):
-        for t, s in zip(data.texts, data.meta["sender"]):
-            if 150 <= len(t) <= 260:
-                pool.setdefault(t, s)
-    texts, senders = list(pool), list(pool.values())
+    corpus = load_sms_vi()  # the baselines are trained on it
+    texts, senders = distinct_long_sms()
     mean_len = sum(map(len, texts)) / len(texts)
     rows = []
     start, start_cpu = time.perf_counter(), time.process_time()

@@ -64,18 +64,13 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
     import spamguard
-    from spamguard.datasets import load_sms_challenge, load_sms_vi
+    from sms_batch import distinct_long_sms
     from spamguard.features import sms_counts
     from spamguard.features.sms import _sender_tokens
     from spamguard.text.entities import find_entities_batch
     from spamguard.text.fastpath import normalize_batch_with_units
 
-    pool: dict[str, str] = {}
-    for data in (load_sms_vi(), load_sms_challenge()):
-        for text, sender in zip(data.texts, data.meta["sender"]):
-            if 150 <= len(text) <= 260:
-                pool.setdefault(text, sender)
-    texts, senders = list(pool), list(pool.values())
+    texts, senders = distinct_long_sms()
     n = len(texts)
     model = spamguard.load_model("sms")
     model.predict_proba(texts, senders=senders)  # warm the caches

@@ -20,14 +20,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9)
     args = parser.parse_args()
     import spamguard
-    from spamguard.datasets import load_sms_challenge, load_sms_vi
+    from sms_batch import distinct_long_sms
 
-    pool: dict[str, str] = {}
-    for data in (load_sms_vi(), load_sms_challenge()):
-        for text, sender in zip(data.texts, data.meta["sender"]):
-            if 150 <= len(text) <= 260:
-                pool.setdefault(text, sender)
-    texts, senders = list(pool), list(pool.values())
+    texts, senders = distinct_long_sms()
     model = spamguard.load_model("sms")
     model.predict_proba(texts, senders=senders)
     best = float("inf")

@@ -150,6 +150,16 @@ class _Lines:
             raise _RecordTooLong
         return item
 
+    def one_by_one(self) -> Iterator[tuple[int, str, str | None]]:
+        """Items for readers of one line per record (nothing to push back: each is forgotten once taken)."""
+        while True:
+            try:
+                item = self.next_item()
+            except StopIteration:
+                return
+            self.taken.clear()
+            yield item
+
     def push_back(self, items: list[tuple[int, str, str | None]]) -> None:
         self._pending.extendleft(reversed(items))
 
@@ -268,12 +278,7 @@ class Reader:
 
     def _jsonl(self) -> Iterator[Record]:
         row = 0
-        while True:
-            try:
-                lineno, text, note = self._lines.next_item()
-            except StopIteration:
-                return
-            self._lines.taken.clear()
+        for lineno, text, note in self._lines.one_by_one():
             if not text.strip():
                 continue
             row += 1
@@ -294,12 +299,7 @@ class Reader:
 
     # -- plain text ----------------------------------------------------------------------------------------------
     def _txt(self) -> Iterator[Record]:
-        while True:
-            try:
-                lineno, text, note = self._lines.next_item()
-            except StopIteration:
-                return
-            self._lines.taken.clear()
+        for lineno, text, note in self._lines.one_by_one():
             yield Record(lineno, lineno, {"text": text.rstrip("\r\n")}, f"line {lineno}: {note}" if note else None)
 
 
