@@ -6,9 +6,10 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from spamguard import _compiled
 from spamguard.features import sms_counts
 from spamguard.features.int_table import IntTable
 from spamguard.features.sms import analyze, hash_tokens
@@ -29,6 +30,23 @@ MESSAGES = [
 SENDERS = ["VCB", "Vietcombank", "0912345678", None, "", "8088", "+84901234567", "GHN"] + [None] * 9
 
 
+_KERNELS = _compiled.speedups
+
+
+@pytest.fixture(params=["pure", "compiled"])
+def implementation(request, monkeypatch):
+    """Runs a test with the pure-Python count matrix and again with the C kernels (when they were built)."""
+    if request.param == "compiled" and _KERNELS is None:
+        pytest.skip("spamguard._speedups was not built here (no C compiler at install time?)")
+    monkeypatch.setattr(_compiled, "speedups", _KERNELS if request.param == "compiled" else None)
+    return request.param
+
+
+@pytest.fixture
+def pure(monkeypatch):
+    monkeypatch.setattr(_compiled, "speedups", None)
+
+
 def _reference(texts, senders, n_features):
     return hash_tokens([a.tokens for a in analyze(texts, senders)], n_features)
 
@@ -43,7 +61,7 @@ def _assert_same(a, b):
 
 
 @pytest.mark.parametrize("with_senders", [True, False])
-def test_count_matrix_equals_hashing_the_token_strings(with_senders):
+def test_count_matrix_equals_hashing_the_token_strings(with_senders, implementation):
     senders = SENDERS if with_senders else None
     _assert_same(count_matrix(MESSAGES, senders, 2**18), _reference(MESSAGES, senders, 2**18))
 
@@ -58,13 +76,13 @@ def test_units_from_normalization_equal_the_tokenizers_own():
     assert all(u is None or u == c for u, c in zip(units, computed))
 
 
-def test_count_matrix_is_the_same_on_a_second_batch_with_warm_tables():
+def test_count_matrix_is_the_same_on_a_second_batch_with_warm_tables(implementation):
     first = count_matrix(MESSAGES, SENDERS, 2**16)
     again = count_matrix(MESSAGES[::-1], SENDERS[::-1], 2**16)
     _assert_same(first, again[::-1])
 
 
-def test_tables_are_rebuilt_when_they_grow_past_their_bound(monkeypatch):
+def test_tables_are_rebuilt_when_they_grow_past_their_bound(monkeypatch, pure):
     monkeypatch.setattr(sms_counts, "_MAX_UNITS", 5)
     count_matrix(MESSAGES, SENDERS, 2**12)
     tables = sms_counts._TABLES[2**12]
@@ -73,10 +91,10 @@ def test_tables_are_rebuilt_when_they_grow_past_their_bound(monkeypatch):
     _assert_same(count_matrix(MESSAGES, SENDERS, 2**12), _reference(MESSAGES, SENDERS, 2**12))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aăbcdđeêhkmnoôơtuưáàạ0123456789 .,:/@+-xk%\u0301\u200b\x1e"))
                         | st.characters(), max_size=60), max_size=6))
-def test_count_matrix_equals_the_reference_on_arbitrary_text(texts):
+def test_count_matrix_equals_the_reference_on_arbitrary_text(implementation, texts):
     _assert_same(count_matrix(texts, None, 2**10), _reference(texts, None, 2**10))
 
 
@@ -111,7 +129,7 @@ def test_int_table_refuses_negative_keys():
         IntTable().lookup(np.array([-1]), lambda k, _: k)
 
 
-def test_repeated_messages_are_analyzed_once_and_keep_their_rows(monkeypatch):
+def test_repeated_messages_are_analyzed_once_and_keep_their_rows(monkeypatch, implementation):
     calls = []
     real = sms_counts.normalize_batch_with_units
     monkeypatch.setattr(sms_counts, "normalize_batch_with_units",
@@ -130,7 +148,7 @@ def test_unhashable_cells_are_reported_not_crashed_on():
         count_matrix(["ok", ["a", "list"]], None, 2**10)
 
 
-def test_scoring_from_several_threads_gives_the_single_thread_result():
+def test_scoring_from_several_threads_gives_the_single_thread_result(implementation):
     from concurrent.futures import ThreadPoolExecutor
 
     sms_counts._TABLES.pop(2**14, None)  # start cold, so that the threads fill the tables together

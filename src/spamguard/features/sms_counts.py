@@ -11,6 +11,8 @@ Only the few tokens beside the syllables are still strings. The matrix is identi
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 from collections.abc import Sequence
 from itertools import chain
@@ -18,6 +20,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
+from spamguard import _compiled
 from spamguard._gcpause import cyclic_gc_paused
 from spamguard.features import hashing
 from spamguard.features.int_table import IntTable
@@ -135,13 +138,18 @@ def _pair_columns(pairs: _Pairs, ids: np.ndarray, rows: np.ndarray) -> tuple[np.
     return pairs.columns(keys), rows[:-1][inside]
 
 
-def _extras(norms: Sequence[Normalized], sender_info: list, brand_rows: np.ndarray, brand_ids: np.ndarray,
-            units: _Units) -> tuple[list[list[str]], list[int]]:
-    """Per message the tokens that are not syllables: entity attributes, expansions, sender and cross tokens."""
+def _mentioned(rows: np.ndarray, categories: np.ndarray, names: list[str]) -> dict[int, set[str]]:
+    """Row -> names of the brand categories its syllables mention."""
     mentioned: dict[int, set[str]] = {}
-    for row, b in zip(brand_rows.tolist(), brand_ids.tolist()):
-        mentioned.setdefault(row, set()).add(units.categories[b])
-    table = units._mentions
+    for row, b in zip(rows.tolist(), categories.tolist()):
+        mentioned.setdefault(row, set()).add(names[b])
+    return mentioned
+
+
+def _extras(norms: Sequence[Normalized], sender_info: list, mentioned: dict[int, set[str]]
+            ) -> tuple[list[list[str]], list[int]]:
+    """Per message the tokens that are not syllables: entity attributes, expansions, sender and cross tokens."""
+    table = _brand_mention_tokens()
     out = []
     for row, (norm, (s_tokens, s_kind, s_brand)) in enumerate(zip(norms, sender_info)):
         tokens = extra_tokens(norm) if norm.entities or norm.expansions else []
@@ -156,6 +164,11 @@ def _extras(norms: Sequence[Normalized], sender_info: list, brand_rows: np.ndarr
             tokens += [f"__x_{s_kind}_mentions_{category}__" for category in sorted(mentions)]
         out.append(tokens)
     return out, [len(t) for t in out]
+
+
+def _extra_columns(extras: list[list[str]], lengths: list[int], n_features: int) -> np.ndarray:
+    return np.fromiter(map(hashing._cache(n_features).__getitem__, chain.from_iterable(extras)),
+                       dtype=np.int64, count=sum(lengths))
 
 
 def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_features: int) -> sp.csr_matrix:
@@ -175,8 +188,14 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
     with cyclic_gc_paused():
         norms, units = normalize_batch_with_units(texts)
         info = _sender_tokens(senders, len(norms))
-        with _TABLES_LOCK:
-            matrix = _count_matrix(norms, info, n_features, units)
+        matrix = None
+        # A lone surrogate left in a unit has no UTF-8 (normalization removes them): the pure path then decides.
+        with contextlib.suppress(UnicodeEncodeError):
+            if _compiled.speedups is not None:
+                matrix = _count_matrix_compiled(norms, info, n_features, units)
+        if matrix is None:
+            with _TABLES_LOCK:
+                matrix = _count_matrix(norms, info, n_features, units)
         # Free the analyses while the collector is paused: left alive, they would be the first thing it scans.
         del norms, units
     return matrix
@@ -211,12 +230,40 @@ def _count_matrix(norms: list[Normalized], sender_info: list, n_features: int,
     tilde_pair_cols, tilde_pair_rows = _pair_columns(tables.tilde_pairs, ascii_ids, ascii_rows)
     brand = units.brand[ascii_ids]
     hits = brand >= 0
-    extras, extra_lengths = _extras(norms, sender_info, ascii_rows[hits], brand[hits], units)
-    extra_cols = np.fromiter(map(hashing._cache(n_features).__getitem__, chain.from_iterable(extras)),
-                             dtype=np.int64, count=sum(extra_lengths))
+    extras, extra_lengths = _extras(norms, sender_info, _mentioned(ascii_rows[hits], brand[hits], units.categories))
+    extra_cols = _extra_columns(extras, extra_lengths, n_features)
     extra_rows = np.repeat(np.arange(len(norms)), extra_lengths)
     columns = np.concatenate([units.plain[plain_ids], pair_cols, units.tilde[ascii_ids], tilde_pair_cols, extra_cols])
     rows = np.concatenate([plain_rows, pair_rows, ascii_rows, tilde_pair_rows, extra_rows])
     matrix = sp.csr_matrix((np.ones(len(columns)), (rows, columns)), shape=(len(norms), n_features))
     matrix.sum_duplicates()  # repeated tokens in a message become counts
+    return matrix
+
+
+@functools.cache
+def _mention_keys() -> tuple[list[str], tuple[tuple[bytes, int], ...]]:
+    """Brand categories, and the UTF-8 of each mention token with its category's index (for the C kernel)."""
+    table = _brand_mention_tokens()
+    names = sorted(set(table.values()))
+    return names, tuple((token.encode(), names.index(category)) for token, category in table.items())
+
+
+def _count_matrix_compiled(norms: list[Normalized], sender_info: list, n_features: int,
+                           lane_units: list[tuple[str, str] | None] | None = None) -> sp.csr_matrix:
+    """_count_matrix() with the syllable tokens hashed and the rows counted by the C kernels: no tables, no lock."""
+    kernels = _compiled.speedups
+    filled = filled_unit_strings_batch(norms, shape=False, units=lane_units)
+    names, mention_keys = _mention_keys()
+    unit_cols, unit_lengths, hits = kernels.unit_columns(
+        [u for u, _ in filled], [None if a is u else a for u, a in filled], n_features, mention_keys)
+    mentioned: dict[int, set[str]] = {}
+    for row, category in hits:
+        mentioned.setdefault(row, set()).add(names[category])
+    extras, extra_lengths = _extras(norms, sender_info, mentioned)
+    extra_cols = _extra_columns(extras, extra_lengths, n_features)
+    indptr, indices, counts = kernels.csr_counts(unit_cols, unit_lengths, extra_cols,
+                                                 np.asarray(extra_lengths, dtype=np.int64))
+    matrix = sp.csr_matrix((np.frombuffer(counts, dtype=np.float64), np.frombuffer(indices, dtype=np.int64),
+                            np.frombuffer(indptr, dtype=np.int64)), shape=(len(norms), n_features))
+    matrix.has_canonical_format = True  # sorted, no repeats: what sum_duplicates() would leave
     return matrix

@@ -1,0 +1,71 @@
+"""Build hook: compile the optional C kernels (src/spamguard/*.c) into the wheel.
+
+spamguard works without them (pure-Python fallbacks give identical results, only slower), so a machine without a
+C compiler still installs: the hook warns and builds a pure-Python wheel. setuptools is used only as the portable
+way to call this platform's compiler with Python's own flags (it is a build requirement, not a runtime one).
+For an editable install the compiled module is written next to its source, where the editable path finds it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sysconfig
+import tempfile
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+PACKAGE = Path("src") / "spamguard"
+
+
+def compile_extension(name: str, source: Path, out_dir: Path) -> Path:
+    """Compile ``source`` into the extension module ``spamguard.<name>``; returns the built file."""
+    from setuptools import Distribution, Extension
+
+    extension = Extension(f"spamguard.{name}", [str(source)], extra_compile_args=_flags())
+    dist = Distribution({"name": "spamguard-kernels", "ext_modules": [extension]})
+    command = dist.get_command_obj("build_ext")
+    with tempfile.TemporaryDirectory() as temp:
+        command.build_lib = str(out_dir)
+        command.build_temp = temp
+        command.ensure_finalized()
+        command.run()
+    return Path(command.get_ext_fullpath(f"spamguard.{name}"))
+
+
+def _flags() -> list[str]:
+    if sysconfig.get_platform().startswith("win"):
+        return ["/O2"]
+    return ["-O2", "-std=c99"]
+
+
+class CustomBuildHook(BuildHookInterface):
+    def initialize(self, version: str, build_data: dict) -> None:
+        if self.target_name != "wheel" or os.environ.get("SPAMGUARD_NO_EXTENSIONS"):
+            return
+        root = Path(self.root)
+        built_any = False
+        for source in sorted((root / PACKAGE).glob("*.c")):
+            name = source.stem
+            try:
+                with tempfile.TemporaryDirectory() as out:
+                    built = compile_extension(name, source, Path(out))
+                    target = root / PACKAGE / built.name
+                    if version == "editable":
+                        shutil.copyfile(built, target)
+                    else:
+                        kept = Path(self.directory) / "_extensions" / built.name
+                        kept.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(built, kept)
+                        build_data["force_include"][str(kept)] = f"spamguard/{built.name}"
+                built_any = True
+            except Exception as exc:  # no compiler, no headers: the pure-Python path is used instead
+                self.app.display_warning(f"spamguard: could not compile {source.name} ({exc}); "
+                                         "installing without it (pure Python, same results, slower)")
+        if built_any:
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
+
+    def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
+        shutil.rmtree(Path(self.directory) / "_extensions", ignore_errors=True)

@@ -1,0 +1,431 @@
+/* Compiled kernels for the SMS scoring path (optional: spamguard falls back to pure Python without them).
+ *
+ * unit_columns: the hashed columns of the syllable tokens of each message ("unit", "a_b", "~unit", "~a_b"),
+ *   computed straight from the space-separated unit strings: MurmurHash3 (x86, 32-bit, seed 0) of each token's
+ *   UTF-8 bytes, exactly as scikit-learn's murmurhash3_32 and FeatureHasher compute them, with no token string
+ *   built in Python. All-digit units become their shape ("__num6__"). Brand mentions ("~vietcombank") are found on
+ *   the accent-free side.
+ * csr_counts: per row, the columns of two groups merged, sorted and counted: a canonical CSR matrix.
+ *
+ * Both are checked against the pure-Python path in tests/test_speedups.py.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- MurmurHash3_x86_32 -------------------------------------------------------------------------------- */
+
+static inline uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+static uint32_t murmur3_32(const unsigned char *key, Py_ssize_t len)
+{
+    const uint32_t c1 = 0xcc9e2d51, c2 = 0x1b873593;
+    uint32_t h = 0, k;
+    Py_ssize_t nblocks = len / 4, i;
+    for (i = 0; i < nblocks; i++) {
+        const unsigned char *p = key + 4 * i;
+        k = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+        k *= c1; k = rotl32(k, 15); k *= c2;
+        h ^= k; h = rotl32(h, 13); h = h * 5 + 0xe6546b64;
+    }
+    const unsigned char *tail = key + 4 * nblocks;
+    k = 0;
+    switch (len & 3) {
+    case 3: k ^= (uint32_t)tail[2] << 16; /* fall through */
+    case 2: k ^= (uint32_t)tail[1] << 8;  /* fall through */
+    case 1: k ^= tail[0]; k *= c1; k = rotl32(k, 15); k *= c2; h ^= k;
+    }
+    h ^= (uint32_t)len;
+    h ^= h >> 16; h *= 0x85ebca6b; h ^= h >> 13; h *= 0xc2b2ae35; h ^= h >> 16;
+    return h;
+}
+
+/* abs(murmurhash3_32(token, seed=0)) % n_features, as hashing.columns_of computes it (signed 32-bit hash). */
+static inline int64_t column_of(uint32_t h, int64_t n_features)
+{
+    int64_t s = (int32_t)h;
+    return (s < 0 ? -s : s) % n_features;
+}
+
+/* ---- growable buffers --------------------------------------------------------------------------------- */
+
+typedef struct { unsigned char *data; Py_ssize_t len, cap; } Bytes;
+typedef struct { int64_t *data; Py_ssize_t len, cap; } Int64s;
+
+static int bytes_reserve(Bytes *b, Py_ssize_t extra)
+{
+    if (b->len + extra <= b->cap) return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra) cap *= 2;
+    unsigned char *data = PyMem_Realloc(b->data, cap);
+    if (!data) { PyErr_NoMemory(); return -1; }
+    b->data = data; b->cap = cap;
+    return 0;
+}
+
+static int bytes_put(Bytes *b, const unsigned char *src, Py_ssize_t n)
+{
+    if (bytes_reserve(b, n) < 0) return -1;
+    memcpy(b->data + b->len, src, n);
+    b->len += n;
+    return 0;
+}
+
+static int int64s_push(Int64s *a, int64_t v)
+{
+    if (a->len == a->cap) {
+        Py_ssize_t cap = a->cap ? 2 * a->cap : 1024;
+        int64_t *data = PyMem_Realloc(a->data, cap * sizeof(int64_t));
+        if (!data) { PyErr_NoMemory(); return -1; }
+        a->data = data; a->cap = cap;
+    }
+    a->data[a->len++] = v;
+    return 0;
+}
+
+static PyObject *int64s_to_bytearray(const int64_t *data, Py_ssize_t n)
+{
+    return PyByteArray_FromStringAndSize((const char *)data, n * (Py_ssize_t)sizeof(int64_t));
+}
+
+/* ---- brand mentions: "~key" UTF-8 bytes -> category index ------------------------------------------------ */
+
+typedef struct { uint32_t hash; int category; Py_ssize_t len; const char *key; } Mention;
+
+typedef struct { Mention *items; Py_ssize_t n; PyObject *owner; } Mentions;
+
+static int mention_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const Mention *)a)->hash, y = ((const Mention *)b)->hash;
+    return (x > y) - (x < y);
+}
+
+/* ``seq``: a sequence of (bytes, int). ``m->owner`` keeps the bytes alive until mentions_free(). */
+static int mentions_load(Mentions *m, PyObject *seq)
+{
+    PyObject *fast = m->owner = PySequence_Fast(seq, "mentions must be a sequence of (bytes, int)");
+    if (!fast) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    m->items = PyMem_Calloc(n ? n : 1, sizeof(Mention));
+    m->n = n;
+    if (!m->items) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(fast, i);
+        char *key; Py_ssize_t len; int category;
+        if (!PyArg_ParseTuple(pair, "y#i", &key, &len, &category)) return -1;
+        m->items[i] = (Mention){murmur3_32((const unsigned char *)key, len), category, len, key};
+    }
+    qsort(m->items, n, sizeof(Mention), mention_cmp);
+    return 0;
+}
+
+static void mentions_free(Mentions *m)
+{
+    PyMem_Free(m->items);
+    Py_XDECREF(m->owner);
+}
+
+static int mention_of(const Mentions *m, uint32_t hash, const unsigned char *key, Py_ssize_t len)
+{
+    Py_ssize_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (m->items[mid].hash < hash) lo = mid + 1; else hi = mid;
+    }
+    for (; lo < m->n && m->items[lo].hash == hash; lo++)
+        if (m->items[lo].len == len && memcmp(m->items[lo].key, key, len) == 0) return m->items[lo].category;
+    return -1;
+}
+
+/* ---- unit_columns ---------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t n_features;
+    const Mentions *mentions;
+    Int64s *cols;
+    PyObject *hits;     /* list of (row, category) */
+    Bytes token, prev, cur;
+} Grams;
+
+/* Append the UTF-8 bytes of code points [start, end) of a str, or its number shape if all are decimal digits. */
+static int unit_bytes(Bytes *out, PyObject *str, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    int decimal = 1;
+    for (Py_ssize_t i = start; i < end && decimal; i++)
+        decimal = Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
+    if (decimal) {
+        char shape[16];
+        int n = snprintf(shape, sizeof shape, "__num%d__", (int)(end - start < 12 ? end - start : 12));
+        return bytes_put(out, (const unsigned char *)shape, n);
+    }
+    if (bytes_reserve(out, 4 * (end - start)) < 0) return -1;
+    unsigned char *p = out->data + out->len;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) {
+            *p++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *p++ = 0xC0 | (c >> 6); *p++ = 0x80 | (c & 0x3F);
+        } else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) {  /* what str.encode("utf-8") refuses too */
+                PyObject *exc = PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns", "utf-8", str, i, i + 1,
+                                                      "surrogates not allowed");
+                if (exc) { PyErr_SetObject(PyExc_UnicodeEncodeError, exc); Py_DECREF(exc); }
+                return -1;
+            }
+            *p++ = 0xE0 | (c >> 12); *p++ = 0x80 | ((c >> 6) & 0x3F); *p++ = 0x80 | (c & 0x3F);
+        } else {
+            *p++ = 0xF0 | (c >> 18); *p++ = 0x80 | ((c >> 12) & 0x3F);
+            *p++ = 0x80 | ((c >> 6) & 0x3F); *p++ = 0x80 | (c & 0x3F);
+        }
+    }
+    out->len = p - out->data;
+    return 0;
+}
+
+/* Columns of the units of ``str`` and of their neighbour pairs; with ``tilde``, of "~unit" and "~a_b", and
+ * brand mentions are reported. Units are what str.split() finds. */
+static int emit_grams(Grams *g, PyObject *str, int tilde, Py_ssize_t row)
+{
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str), i = 0;
+    int have_prev = 0;
+    while (i < n) {
+        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        if (i >= n) break;
+        Py_ssize_t start = i;
+        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        g->cur.len = 0;
+        if (unit_bytes(&g->cur, str, kind, data, start, i) < 0) return -1;
+        /* the unit, with its prefix */
+        g->token.len = 0;
+        if (tilde && bytes_put(&g->token, (const unsigned char *)"~", 1) < 0) return -1;
+        if (bytes_put(&g->token, g->cur.data, g->cur.len) < 0) return -1;
+        uint32_t h = murmur3_32(g->token.data, g->token.len);
+        if (int64s_push(g->cols, column_of(h, g->n_features)) < 0) return -1;
+        if (tilde && g->mentions->n) {
+            int category = mention_of(g->mentions, h, g->token.data, g->token.len);
+            if (category >= 0) {
+                PyObject *hit = Py_BuildValue("(ni)", row, category);
+                if (!hit || PyList_Append(g->hits, hit) < 0) { Py_XDECREF(hit); return -1; }
+                Py_DECREF(hit);
+            }
+        }
+        /* the pair with the previous unit: prefix + prev + "_" + unit */
+        if (have_prev) {
+            g->token.len = tilde ? 1 : 0;
+            if (bytes_put(&g->token, g->prev.data, g->prev.len) < 0
+                || bytes_put(&g->token, (const unsigned char *)"_", 1) < 0
+                || bytes_put(&g->token, g->cur.data, g->cur.len) < 0) return -1;
+            h = murmur3_32(g->token.data, g->token.len);
+            if (int64s_push(g->cols, column_of(h, g->n_features)) < 0) return -1;
+        }
+        Bytes swap = g->prev; g->prev = g->cur; g->cur = swap;
+        have_prev = 1;
+    }
+    return 0;
+}
+
+static PyObject *unit_columns(PyObject *self, PyObject *args)
+{
+    PyObject *plain, *ascii, *mention_seq;
+    Py_ssize_t n_features;
+    if (!PyArg_ParseTuple(args, "O!O!nO", &PyList_Type, &plain, &PyList_Type, &ascii, &n_features, &mention_seq))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(plain);
+    if (PyList_GET_SIZE(ascii) != n) {
+        PyErr_SetString(PyExc_ValueError, "plain and ascii unit strings differ in length");
+        return NULL;
+    }
+    if (n_features <= 0) {
+        PyErr_SetString(PyExc_ValueError, "n_features must be positive");
+        return NULL;
+    }
+    Mentions mentions = {NULL, 0, NULL};
+    Int64s cols = {NULL, 0, 0};
+    int64_t *lengths = PyMem_Malloc((n ? n : 1) * sizeof(int64_t));
+    Grams g = {n_features, &mentions, &cols, PyList_New(0), {0}, {0}, {0}};
+    PyObject *result = NULL;
+    if (!lengths || !g.hits) { PyErr_NoMemory(); goto done; }
+    if (mentions_load(&mentions, mention_seq) < 0) goto done;
+    for (Py_ssize_t row = 0; row < n; row++) {
+        PyObject *u = PyList_GET_ITEM(plain, row), *a = PyList_GET_ITEM(ascii, row);
+        if (!PyUnicode_Check(u) || (a != Py_None && !PyUnicode_Check(a))) {
+            PyErr_SetString(PyExc_TypeError, "unit strings must be str (ascii: str or None)");
+            goto done;
+        }
+        Py_ssize_t before = cols.len;
+        if (emit_grams(&g, u, 0, row) < 0 || emit_grams(&g, a == Py_None ? u : a, 1, row) < 0) goto done;
+        lengths[row] = cols.len - before;
+    }
+    PyObject *cols_out = int64s_to_bytearray(cols.data, cols.len);
+    PyObject *lengths_out = int64s_to_bytearray(lengths, n);
+    if (cols_out && lengths_out) result = PyTuple_Pack(3, cols_out, lengths_out, g.hits);
+    Py_XDECREF(cols_out);
+    Py_XDECREF(lengths_out);
+done:
+    mentions_free(&mentions);
+    PyMem_Free(cols.data);
+    PyMem_Free(lengths);
+    PyMem_Free(g.token.data);
+    PyMem_Free(g.prev.data);
+    PyMem_Free(g.cur.data);
+    Py_XDECREF(g.hits);
+    return result;
+}
+
+/* ---- csr_counts ------------------------------------------------------------------------------------------ */
+
+static void insertion_sort(int64_t *a, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 1; i < n; i++) {
+        int64_t v = a[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && a[j - 1] > v; j--) a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+static void sift_down(int64_t *a, Py_ssize_t root, Py_ssize_t n)
+{
+    for (;;) {
+        Py_ssize_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && a[child + 1] > a[child]) child++;
+        if (a[root] >= a[child]) return;
+        int64_t t = a[root]; a[root] = a[child]; a[child] = t;
+        root = child;
+    }
+}
+
+static void heap_sort(int64_t *a, Py_ssize_t n)
+{
+    for (Py_ssize_t i = n / 2; i-- > 0;) sift_down(a, i, n);
+    for (Py_ssize_t end = n - 1; end > 0; end--) {
+        int64_t t = a[0]; a[0] = a[end]; a[end] = t;
+        sift_down(a, 0, end);
+    }
+}
+
+/* Introsort: Hoare partitions (balanced on runs of equal keys), heap sort past a depth limit, so a crafted
+ * message cannot make it quadratic. */
+static void intro_sort(int64_t *a, Py_ssize_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) { heap_sort(a, n); return; }
+        int64_t x = a[0], y = a[n / 2], z = a[n - 1];
+        int64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        Py_ssize_t i = -1, j = n;
+        for (;;) {
+            do i++; while (a[i] < pivot);
+            do j--; while (a[j] > pivot);
+            if (i >= j) break;
+            int64_t t = a[i]; a[i] = a[j]; a[j] = t;
+        }
+        intro_sort(a, j + 1, depth);
+        a += j + 1;
+        n -= j + 1;
+    }
+    insertion_sort(a, n);
+}
+
+static int read_int64s(PyObject *obj, Py_buffer *view, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    if (view->len % (Py_ssize_t)sizeof(int64_t)) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "%s is not a buffer of int64", what);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *csr_counts(PyObject *self, PyObject *args)
+{
+    PyObject *objs[4];
+    if (!PyArg_ParseTuple(args, "OOOO", &objs[0], &objs[1], &objs[2], &objs[3])) return NULL;
+    static const char *names[4] = {"cols_a", "lengths_a", "cols_b", "lengths_b"};
+    Py_buffer views[4];
+    int held = 0;
+    PyObject *result = NULL;
+    int64_t *scratch = NULL, *indptr = NULL, *indices = NULL;
+    double *counts = NULL;
+    for (; held < 4; held++)
+        if (read_int64s(objs[held], &views[held], names[held]) < 0) goto done;
+    const int64_t *cols_a = views[0].buf, *len_a = views[1].buf, *cols_b = views[2].buf, *len_b = views[3].buf;
+    Py_ssize_t rows = views[1].len / 8, total_a = views[0].len / 8, total_b = views[2].len / 8;
+    if (views[3].len / 8 != rows) {
+        PyErr_SetString(PyExc_ValueError, "the two groups have different numbers of rows");
+        goto done;
+    }
+    Py_ssize_t sum_a = 0, sum_b = 0, widest = 0;
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        if (len_a[r] < 0 || len_b[r] < 0) { PyErr_SetString(PyExc_ValueError, "negative row length"); goto done; }
+        sum_a += len_a[r];
+        sum_b += len_b[r];
+        if (len_a[r] + len_b[r] > widest) widest = len_a[r] + len_b[r];
+    }
+    if (sum_a != total_a || sum_b != total_b) {
+        PyErr_SetString(PyExc_ValueError, "row lengths do not add up to the number of columns");
+        goto done;
+    }
+    scratch = PyMem_Malloc((widest ? widest : 1) * sizeof(int64_t));
+    indptr = PyMem_Malloc((rows + 1) * sizeof(int64_t));
+    indices = PyMem_Malloc((sum_a + sum_b ? sum_a + sum_b : 1) * sizeof(int64_t));
+    counts = PyMem_Malloc((sum_a + sum_b ? sum_a + sum_b : 1) * sizeof(double));
+    if (!scratch || !indptr || !indices || !counts) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t out = 0;
+    indptr[0] = 0;
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        Py_ssize_t n = len_a[r] + len_b[r];
+        memcpy(scratch, cols_a, len_a[r] * sizeof(int64_t));
+        memcpy(scratch + len_a[r], cols_b, len_b[r] * sizeof(int64_t));
+        cols_a += len_a[r];
+        cols_b += len_b[r];
+        int depth = 2;
+        for (Py_ssize_t m = n; m > 1; m >>= 1) depth += 2;
+        intro_sort(scratch, n, depth);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (k && scratch[k] == scratch[k - 1]) {
+                counts[out - 1] += 1.0;
+            } else {
+                indices[out] = scratch[k];
+                counts[out++] = 1.0;
+            }
+        }
+        indptr[r + 1] = out;
+    }
+    PyObject *p = int64s_to_bytearray(indptr, rows + 1), *i = int64s_to_bytearray(indices, out);
+    PyObject *c = PyByteArray_FromStringAndSize((const char *)counts, out * (Py_ssize_t)sizeof(double));
+    if (p && i && c) result = PyTuple_Pack(3, p, i, c);
+    Py_XDECREF(p);
+    Py_XDECREF(i);
+    Py_XDECREF(c);
+done:
+    while (held-- > 0) PyBuffer_Release(&views[held]);
+    PyMem_Free(scratch);
+    PyMem_Free(indptr);
+    PyMem_Free(indices);
+    PyMem_Free(counts);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"unit_columns", unit_columns, METH_VARARGS,
+     "unit_columns(plain, ascii, n_features, mentions) -> (columns, row_lengths, hits)\n\n"
+     "Hashed columns of the unit, pair, ~unit and ~pair tokens of each message (int64 bytes), how many per row,\n"
+     "and the (row, category) of each brand mention. ``ascii[i]`` is None when it equals ``plain[i]``;\n"
+     "``mentions`` holds (UTF-8 of \"~key\", category index) pairs."},
+    {"csr_counts", csr_counts, METH_VARARGS,
+     "csr_counts(cols_a, lengths_a, cols_b, lengths_b) -> (indptr, indices, counts)\n\n"
+     "Each row's columns from both groups, sorted with repeats counted (int64, int64, float64 bytes)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "spamguard._speedups",
+                                    "Compiled kernels of the SMS scoring path.", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }
