@@ -4,6 +4,7 @@ spamguard works without them (pure-Python fallbacks give identical results, only
 C compiler still installs: the hook warns and builds a pure-Python wheel. setuptools is used only as the portable
 way to call this platform's compiler with Python's own flags (it is a build requirement, not a runtime one).
 For an editable install the compiled module is written next to its source, where the editable path finds it.
+After editing a .c file, ``python hatch_build.py`` rebuilds the modules in place (or reinstall).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+try:
+    from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+except ImportError:  # run as a script (see below), outside a build
+    BuildHookInterface = object
 
 PACKAGE = Path("src") / "spamguard"
 
@@ -69,3 +73,11 @@ class CustomBuildHook(BuildHookInterface):
 
     def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
         shutil.rmtree(Path(self.directory) / "_extensions", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    for source in sorted((Path(__file__).parent / PACKAGE).glob("*.c")):
+        with tempfile.TemporaryDirectory() as out:
+            built = compile_extension(source.stem, source, Path(out))
+            shutil.copyfile(built, source.parent / built.name)
+            print(f"built {source.parent / built.name}")
