@@ -38,10 +38,19 @@ def compile_extension(name: str, source: Path, out_dir: Path) -> Path:
     return Path(command.get_ext_fullpath(f"spamguard.{name}"))
 
 
+def install_in_place(built: Path, target: Path) -> None:
+    """Copy a built module over ``target`` through a new file: rewriting the old file in place would corrupt it
+    under any process that has it loaded (a running test session, say), and crash that process."""
+    staging = target.with_name(f".{target.name}.new")
+    shutil.copyfile(built, staging)
+    os.replace(staging, target)
+
+
 def _flags() -> list[str]:
     if sysconfig.get_platform().startswith("win"):
-        return ["/O2"]
-    return ["-O2", "-std=c99"]
+        return ["/O2", "/fp:precise"]
+    # No fused multiply-add: the kernels' floating point must equal NumPy's operation for operation.
+    return ["-O2", "-std=c99", "-ffp-contract=off"]
 
 
 class CustomBuildHook(BuildHookInterface):
@@ -57,7 +66,7 @@ class CustomBuildHook(BuildHookInterface):
                     built = compile_extension(name, source, Path(out))
                     target = root / PACKAGE / built.name
                     if version == "editable":
-                        shutil.copyfile(built, target)
+                        install_in_place(built, target)
                     else:
                         kept = Path(self.directory) / "_extensions" / built.name
                         kept.parent.mkdir(parents=True, exist_ok=True)
@@ -79,5 +88,5 @@ if __name__ == "__main__":
     for source in sorted((Path(__file__).parent / PACKAGE).glob("*.c")):
         with tempfile.TemporaryDirectory() as out:
             built = compile_extension(source.stem, source, Path(out))
-            shutil.copyfile(built, source.parent / built.name)
+            install_in_place(built, source.parent / built.name)
             print(f"built {source.parent / built.name}")

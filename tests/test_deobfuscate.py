@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spamguard.text import lane, normalize
 from spamguard.text.deobfuscate import apply_edits
@@ -164,10 +166,43 @@ def test_apply_edits_keeps_offsets_and_spans_aligned() -> None:
     assert (text, offsets, spans) == ("a bcx", [0, 2, 3, 4, 5], [(2, 4)])
 
 
-@pytest.mark.parametrize(
-    "raw",
-    ["th0ng ba0", "1oo%", "giá 97.ooo", "k h u y e n", "k.h.u", "quáaaa", "hmmmm", "bình thường", "500k", "a1 b2"],
-)
-def test_one_message_flags_agree_with_batch_positions(raw: str) -> None:
-    folded = lane.fold(lane.encode(raw))
-    assert any(lane.obfuscation_flags(folded)) == bool(lane.obfuscation_positions(folded))
+RAW_FLAG_CASES = ["th0ng ba0", "1oo%", "giá 97.ooo", "k h u y e n", "k.h.u", "quáaaa", "hmmmm", "bình thường", "500k",
+                  "a1 b2", "0ng ba noi", "xin chao", "", "aaa", "12xxxx34", "nooo1", "@a", "a@", "sale 0ff"]
+
+
+@pytest.fixture(params=["pure", "compiled"])
+def flag_kernel(request, monkeypatch):
+    """Runs a test with the pure-Python batch flags and with the C kernel (when it was built)."""
+    kernel = lane._KERNEL
+    if request.param == "compiled" and kernel is None:
+        pytest.skip("spamguard._lanescan was not built here")
+    monkeypatch.setattr(lane, "_KERNEL", kernel if request.param == "compiled" else None)
+
+
+def _batch_flags(raws):
+    folded = [lane.fold(lane.encode(r)) for r in raws]
+    return lane.obfuscation_flags_batch(b"\x1e".join(folded), [len(f) for f in folded]), folded
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_batch_flags_are_each_messages_own_flags(flag_kernel, order) -> None:
+    raws = RAW_FLAG_CASES[::order]
+    batch, folded = _batch_flags(raws)
+    expected = {i: lane.obfuscation_flags(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags(f))}
+    assert batch == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="a0o1@$ .-_*|,3x9ệ", max_size=14), max_size=5))
+def test_batch_flags_equal_single_message_flags_on_arbitrary_lane_text(flag_kernel, raws) -> None:
+    batch, folded = _batch_flags(raws)
+    assert batch == {i: lane.obfuscation_flags(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags(f))}
+
+
+def test_a_batch_normalizes_a_message_that_starts_with_leetspeak_as_alone() -> None:
+    # Regression: the batch check once gave the pattern " 0aa" (a leet word at a message's start) to the message
+    # before it, so "0ng" stayed un-deobfuscated in a batch but not alone.
+    from spamguard.text import normalize_batch
+
+    batch = ["xin chao", "0ng ba noi", "c0n ga"]
+    assert [n.text for n in normalize_batch(batch)] == [normalize(t).text for t in batch]

@@ -33,13 +33,9 @@ def _owners(positions: Iterable[int], starts: list[int]) -> set[int]:
     return {bisect_right(starts, p) - 1 for p in positions}
 
 
-def _obfuscated(text: str, entities: list[Entity]) -> bool:
+def _obfuscated(text: str, entities: list[Entity], flags: tuple[bool, bool, bool, bool]) -> bool:
     """Whether de-obfuscation would change a lane message that the batch check flagged (often a false alarm)."""
-    data = lane.encode(text)
-    if data is None:
-        return True
-    flags = lane.obfuscation_flags(lane.fold(data))
-    return any(flags) and _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
+    return _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
 
 
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
@@ -92,8 +88,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
         data = lane.encode_lossy(low)
         folded = lane.fold(data)
-        # (a pattern may start on the padding before the first message: position -1)
-        maybe_obfuscated = _owners((max(p, 0) for p in lane.obfuscation_positions(folded)), starts) - general
+        maybe_obfuscated = lane.obfuscation_flags_batch(folded, [len(c) for c in cleaned])
         unit_strs = lane.unit_string(data).split(_SEP)
         message_words = [piece.split() for piece in unit_strs]
         words = set().union(*message_words)
@@ -109,7 +104,8 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
                 if suspects and not suspects.isdisjoint(piece_words):
                     general.add(i)
         ascii_all = lane.decode(folded).split(_SEP)
-        general |= {i for i in maybe_obfuscated if i in general or _obfuscated(lowered[i], per_message[i])}
+        general |= {i for i, flags in maybe_obfuscated.items()
+                    if i not in general and _obfuscated(lowered[i], per_message[i], flags)}
         if units is not None:
             units[:] = [None if i in general else pair
                         for i, pair in enumerate(zip(unit_strs, lane.ascii_unit_string(folded).split(_SEP)))]

@@ -12,6 +12,7 @@ import codecs
 import functools
 import re
 
+from spamguard import _compiled
 from spamguard.text.unicode_fold import ASCII_TABLE, VIET_LOWER
 
 _EXTRA = ("“”‘’–—•·«»°€£¥₫×÷©®±←→⇒★☎✔✓✅❌❗❤✨⭐⏰⚡⚠♥"
@@ -164,19 +165,6 @@ def repeat_runs(folded: bytes) -> list[tuple[int, int]]:
     return out
 
 
-def obfuscation_positions(folded: bytes) -> list[int]:
-    """Positions where a de-obfuscation step may apply (leet, O in a number, spaced or repeated letters).
-
-    A superset check: a message with no position has nothing to undo. Works on one message or on many joined
-    with the record separator (no pattern crosses it).
-    """
-    out = _find_all(" " + folded.translate(_LEET_CLS).decode("latin-1") + " ", _LEET_NEEDLES, 1)
-    out += _find_all(folded.translate(_DIGIT0).decode("latin-1"), _ONUM_NEEDLES)
-    out += _find_all(folded.translate(_SPACED_CLS).decode("latin-1"), _SPACED_NEEDLES)
-    out += [start for start, _ in repeat_runs(folded)]
-    return out
-
-
 def obfuscation_flags(folded: bytes) -> tuple[bool, bool, bool, bool]:
     """Which de-obfuscation steps may apply to one message: (leet, O in a number, spaced, repeated letters)."""
     cls = " " + folded.translate(_LEET_CLS).decode("latin-1") + " "
@@ -187,3 +175,24 @@ def obfuscation_flags(folded: bytes) -> tuple[bool, bool, bool, bool]:
     spaced = ("a a a a" in sp or "a.a.a" in sp or "a-a-a" in sp or "a_a_a" in sp or "a*a*a" in sp
               or "a|a|a" in sp)  # _SPACED_NEEDLES
     return leet, onum, spaced, bool(repeat_runs(folded))
+
+
+_KERNEL = _compiled.load("_lanescan")
+_FLAG_TABLES = (_LEET_CLS, _DIGIT0, _SPACED_CLS, _LEFT, _RIGHT)
+_UNPACKED = [(bool(b & 1), bool(b & 2), bool(b & 4), bool(b & 8)) for b in range(16)]
+
+
+def obfuscation_flags_batch(folded: bytes, lengths: list[int]) -> dict[int, tuple[bool, bool, bool, bool]]:
+    """:func:`obfuscation_flags` of each message of a batch (messages of the given lengths joined by one separator
+    byte), for the messages where some step may apply (the others have nothing to undo)."""
+    if _KERNEL is not None:
+        packed = _KERNEL.obfuscation_flags(folded, lengths, _FLAG_TABLES)
+        return {i: _UNPACKED[b] for i, b in enumerate(packed) if b}
+    out = {}
+    at = 0
+    for i, n in enumerate(lengths):
+        flags = obfuscation_flags(folded[at:at + n])
+        if any(flags):
+            out[i] = flags
+        at += n + 1
+    return out

@@ -1,0 +1,165 @@
+/* Compiled kernel of the text fast path (optional: spamguard.text.lane has the pure-Python definition).
+ *
+ * obfuscation_flags: for each message of a batch of accent-free lane bytes (messages joined by one separator byte),
+ * which de-obfuscation steps may apply: leetspeak, a letter O in a number, spaced letters, repeated letters. Exactly
+ * lane.obfuscation_flags() of each message on its own, in one pass over the batch instead of several searches
+ * over the joined text (and the per-message re-encoding of the messages it flags). The class tables come from
+ * lane.py, so the two definitions cannot drift apart.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+enum { LEET = 1, ONUM = 2, SPACED = 4, REPEAT = 8 };
+
+typedef struct { const unsigned char *leet, *digit0, *spaced, *left, *right; } Tables;
+
+static int byte_in(unsigned char c, const char *set) { return c && strchr(set, c) != NULL; }
+
+/* The searches of lane.obfuscation_flags(), written out: each needle is tested only where its rarest byte is. */
+
+/* Leet classes (lane._LEET_CLS) with a blank on each side: "a0a", "a00a", "aa0 ", " 0aa", "a@a". */
+static int has_leet(const unsigned char *c, Py_ssize_t n)
+{
+#define AT(i) ((i) < 0 || (i) >= n ? ' ' : c[i])
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (c[j] == '0') {
+            if (AT(j - 1) == 'a' && AT(j + 1) == 'a') return 1;
+            if (AT(j - 1) == 'a' && AT(j + 1) == '0' && AT(j + 2) == 'a') return 1;
+            if (AT(j - 2) == 'a' && AT(j - 1) == 'a' && AT(j + 1) == ' ') return 1;
+            if (AT(j - 1) == ' ' && AT(j + 1) == 'a' && AT(j + 2) == 'a') return 1;
+        } else if (c[j] == '@' && AT(j - 1) == 'a' && AT(j + 1) == 'a') {
+            return 1;
+        }
+    }
+    return 0;
+#undef AT
+}
+
+/* lane._DIGIT0 classes: "0o", "0.ooo", "0,ooo". */
+static int has_o_in_number(const unsigned char *d, Py_ssize_t n)
+{
+    for (Py_ssize_t j = 0; j + 1 < n; j++) {
+        if (d[j] != '0') continue;
+        if (d[j + 1] == 'o') return 1;
+        if ((d[j + 1] == '.' || d[j + 1] == ',') && j + 4 < n && d[j + 2] == 'o' && d[j + 3] == 'o' && d[j + 4] == 'o')
+            return 1;
+    }
+    return 0;
+}
+
+/* lane._SPACED_CLS classes: "a a a a", and "a.a.a" with each of . - _ * | */
+static int has_spaced(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t j = 1; j + 3 < n; j++) {
+        unsigned char sep = s[j];
+        if (!(sep == ' ' || sep == '.' || sep == '-' || sep == '_' || sep == '*' || sep == '|')) continue;
+        if (s[j - 1] != 'a' || s[j + 1] != 'a' || s[j + 2] != sep || s[j + 3] != 'a') continue;
+        if (sep != ' ' || (j + 5 < n && s[j + 4] == ' ' && s[j + 5] == 'a')) return 1;
+    }
+    return 0;
+}
+
+static void translate(unsigned char *out, const unsigned char *f, Py_ssize_t n, const unsigned char *table)
+{
+    for (Py_ssize_t i = 0; i < n; i++) out[i] = table[f[i]];
+}
+
+/* lane.repeat_runs(f) is not empty: 3+ of a vowel or 4+ of a consonant, not touching a digit. */
+static int has_repeat(const unsigned char *f, Py_ssize_t n, const Tables *t)
+{
+    Py_ssize_t i = 0;
+    while (i + 2 < n) {
+        if (t->left[f[i]] == t->right[f[i + 1]] && t->left[f[i + 1]] == t->right[f[i + 2]]) {
+            unsigned char letter = f[i];
+            Py_ssize_t end = i + 3;
+            while (end < n && f[end] == letter) end++;
+            int long_enough = end - i >= (byte_in(letter, "aeiouy") ? 3 : 4);
+            int touches_digit = (i && byte_in(f[i - 1], "0123456789")) || (end < n && byte_in(f[end], "0123456789"));
+            if (long_enough && !touches_digit) return 1;
+            i = end;  /* the next run starts at or after this one's end */
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+/* lane.obfuscation_flags() of one message; ``scratch`` holds n bytes. */
+static int flags_of(const unsigned char *f, Py_ssize_t n, const Tables *t, unsigned char *scratch)
+{
+    int flags = 0;
+    translate(scratch, f, n, t->leet);
+    if (has_leet(scratch, n)) flags |= LEET;
+    translate(scratch, f, n, t->digit0);
+    if (has_o_in_number(scratch, n)) flags |= ONUM;
+    translate(scratch, f, n, t->spaced);
+    if (has_spaced(scratch, n)) flags |= SPACED;
+    if (has_repeat(f, n, t)) flags |= REPEAT;
+    return flags;
+}
+
+static int table_arg(PyObject *obj, const unsigned char **out)
+{
+    if (!PyBytes_Check(obj) || PyBytes_GET_SIZE(obj) != 256) {
+        PyErr_SetString(PyExc_TypeError, "class tables must be bytes of length 256");
+        return -1;
+    }
+    *out = (const unsigned char *)PyBytes_AS_STRING(obj);
+    return 0;
+}
+
+static PyObject *obfuscation_flags(PyObject *self, PyObject *args)
+{
+    Py_buffer folded;
+    PyObject *lengths, *tables;
+    if (!PyArg_ParseTuple(args, "y*OO!", &folded, &lengths, &PyTuple_Type, &tables)) return NULL;
+    PyObject *result = NULL, *fast = NULL;
+    unsigned char *scratch = NULL;
+    Tables t;
+    if (PyTuple_GET_SIZE(tables) != 5) {
+        PyErr_SetString(PyExc_TypeError, "tables must be (leet, digit0, spaced, left, right)");
+        goto done;
+    }
+    const unsigned char **slots[5] = {&t.leet, &t.digit0, &t.spaced, &t.left, &t.right};
+    for (int k = 0; k < 5; k++)
+        if (table_arg(PyTuple_GET_ITEM(tables, k), slots[k]) < 0) goto done;
+    fast = PySequence_Fast(lengths, "lengths must be a sequence of ints");
+    if (!fast) goto done;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast), at = 0;
+    scratch = PyMem_Malloc(folded.len + 1);
+    result = PyBytes_FromStringAndSize(NULL, count);
+    if (!result || !scratch) { Py_CLEAR(result); PyErr_NoMemory(); goto done; }
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+    const unsigned char *data = folded.buf;
+    for (Py_ssize_t m = 0; m < count; m++) {
+        Py_ssize_t n = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(fast, m));
+        if (n == -1 && PyErr_Occurred()) { Py_CLEAR(result); goto done; }
+        if (n < 0 || at + n > folded.len) {
+            PyErr_SetString(PyExc_ValueError, "message lengths run past the end of the batch");
+            Py_CLEAR(result);
+            goto done;
+        }
+        out[m] = (unsigned char)flags_of(data + at, n, &t, scratch);
+        at += n + 1;  /* the separator */
+    }
+done:
+    PyMem_Free(scratch);
+    Py_XDECREF(fast);
+    PyBuffer_Release(&folded);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"obfuscation_flags", obfuscation_flags, METH_VARARGS,
+     "obfuscation_flags(folded, lengths, tables) -> bytes\n\n"
+     "One byte per message of the joined accent-free lane bytes (messages of the given lengths, each followed by\n"
+     "one separator byte): bit 1 leetspeak, 2 a letter O in a number, 4 spaced letters, 8 repeated letters."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "spamguard._lanescan",
+                                    "Compiled kernel of the text fast path.", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__lanescan(void) { return PyModule_Create(&module); }
