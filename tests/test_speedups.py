@@ -136,3 +136,59 @@ def test_csr_counts_stays_fast_on_adversarial_rows(row):
 def test_csr_counts_rejects_inconsistent_buffers(args):
     with pytest.raises((ValueError, TypeError)):
         kernels.csr_counts(*args)
+
+
+def _numpy_logits(matrix, idf, coef_t):
+    data = np.log1p(matrix.data) * idf[matrix.indices]
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=matrix.shape[0]))
+    data *= (1.0 / np.maximum(norms, 1e-12))[rows]
+    scaled = matrix.copy()
+    scaled.data = data
+    return scaled @ coef_t
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+def test_linear_logits_are_bit_identical_to_numpy_and_scipy(index_dtype):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    matrix = sp.random(60, 500, density=0.05, format="lil", random_state=4)
+    matrix[7] = 0  # an empty row
+    matrix = matrix.tocsr()
+    matrix.data = rng.integers(1, 6, size=matrix.nnz).astype(np.float64)
+    idf, coef_t = rng.uniform(1, 5, 500), rng.normal(size=(500, 3))
+    table = np.ascontiguousarray(np.column_stack([idf, coef_t]))
+    raw = kernels.linear_logits(matrix.indptr.astype(index_dtype), matrix.indices.astype(index_dtype), matrix.data,
+                                table, np.log1p(np.arange(256.0)))
+    logits = np.frombuffer(raw, dtype=np.float64).reshape(60, 3)
+    np.testing.assert_array_equal(logits, _numpy_logits(matrix, idf, coef_t))
+    assert not logits[7].any()
+
+
+@pytest.mark.parametrize("change, error", [
+    (lambda a: {**a, "counts": np.array([1.5, 1.0])}, OverflowError),
+    (lambda a: {**a, "counts": np.array([300.0, 1.0])}, OverflowError),
+    (lambda a: {**a, "indices": np.array([0, 9], dtype=np.int64)}, ValueError),
+    (lambda a: {**a, "indptr": np.array([0, 3], dtype=np.int64)}, ValueError),
+    (lambda a: {**a, "table": np.ones(12)}, TypeError),
+    (lambda a: {**a, "counts": np.array([1, 1], dtype=np.int64)}, TypeError),
+])
+def test_linear_logits_rejects_what_it_cannot_compute_exactly(change, error):
+    args = {"indptr": np.array([0, 2], dtype=np.int64), "indices": np.array([0, 2], dtype=np.int64),
+            "counts": np.array([1.0, 2.0]), "table": np.ones((4, 3)), "logs": np.log1p(np.arange(256.0))}
+    args = change(args)
+    with pytest.raises(error):
+        kernels.linear_logits(args["indptr"], args["indices"], args["counts"], args["table"], args["logs"])
+
+
+def test_predict_proba_is_bit_identical_with_and_without_the_kernels(monkeypatch):
+    import spamguard
+
+    model = spamguard.load_model("sms")
+    texts = ["Ma OTP cua ban la 482913", "Vietcombank: xac minh tai http://vietcombank-xacminh.top",
+             "Mẹ ơi tối nay con về muộn", "", "ha " * 400, "giảm 50% 👉 bit.ly/abc 0912 345 678"]
+    senders = ["VCB", None, "0912345678", None, "8088", "SHOP"]
+    compiled = model.predict_proba(texts, senders=senders)
+    monkeypatch.setattr(_compiled, "speedups", None)
+    np.testing.assert_array_equal(compiled, model.predict_proba(texts, senders=senders))
