@@ -56,9 +56,15 @@ static inline int64_t column_of(uint32_t h, int64_t n_features)
 typedef struct { unsigned char *data; Py_ssize_t len, cap; } Bytes;
 typedef struct { int64_t *data; Py_ssize_t len, cap; } Int64s;
 
-static int bytes_reserve(Bytes *b, Py_ssize_t extra)
+static int bytes_grow(Bytes *b, Py_ssize_t extra);
+
+static inline int bytes_reserve(Bytes *b, Py_ssize_t extra)
 {
-    if (b->len + extra <= b->cap) return 0;
+    return b->len + extra <= b->cap ? 0 : bytes_grow(b, extra);
+}
+
+static int bytes_grow(Bytes *b, Py_ssize_t extra)
+{
     Py_ssize_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra) cap *= 2;
     unsigned char *data = PyMem_Realloc(b->data, cap);
@@ -67,7 +73,7 @@ static int bytes_reserve(Bytes *b, Py_ssize_t extra)
     return 0;
 }
 
-static int bytes_put(Bytes *b, const unsigned char *src, Py_ssize_t n)
+static inline int bytes_put(Bytes *b, const unsigned char *src, Py_ssize_t n)
 {
     if (bytes_reserve(b, n) < 0) return -1;
     memcpy(b->data + b->len, src, n);
@@ -75,7 +81,7 @@ static int bytes_put(Bytes *b, const unsigned char *src, Py_ssize_t n)
     return 0;
 }
 
-static int int64s_push(Int64s *a, int64_t v)
+static inline int int64s_push(Int64s *a, int64_t v)
 {
     if (a->len == a->cap) {
         Py_ssize_t cap = a->cap ? 2 * a->cap : 1024;
@@ -155,8 +161,14 @@ typedef struct {
 static int unit_bytes(Bytes *out, PyObject *str, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
     int decimal = 1;
-    for (Py_ssize_t i = start; i < end && decimal; i++)
-        decimal = Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
+    if (PyUnicode_IS_ASCII(str)) {  /* the common case: the bytes are the UTF-8 */
+        const unsigned char *ascii = (const unsigned char *)data + start;
+        for (Py_ssize_t i = 0; i < end - start && decimal; i++) decimal = ascii[i] >= '0' && ascii[i] <= '9';
+        if (!decimal) return bytes_put(out, ascii, end - start);
+    } else {
+        for (Py_ssize_t i = start; i < end && decimal; i++)
+            decimal = Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
+    }
     if (decimal) {
         char shape[16];
         int n = snprintf(shape, sizeof shape, "__num%d__", (int)(end - start < 12 ? end - start : 12));
@@ -187,6 +199,8 @@ static int unit_bytes(Bytes *out, PyObject *str, int kind, const void *data, Py_
     return 0;
 }
 
+static unsigned char latin1_blank[256];  /* Py_UNICODE_ISSPACE of each Latin-1 character, filled at import */
+
 /* Columns of the units of ``str`` and of their neighbour pairs; with ``tilde``, of "~unit" and "~a_b", and
  * brand mentions are reported. Units are what str.split() finds. */
 static int emit_grams(Grams *g, PyObject *str, int tilde, Py_ssize_t row)
@@ -196,10 +210,19 @@ static int emit_grams(Grams *g, PyObject *str, int tilde, Py_ssize_t row)
     Py_ssize_t n = PyUnicode_GET_LENGTH(str), i = 0;
     int have_prev = 0;
     while (i < n) {
-        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
-        if (i >= n) break;
-        Py_ssize_t start = i;
-        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        Py_ssize_t start;
+        if (kind == PyUnicode_1BYTE_KIND) {  /* Latin-1 (ASCII included): str.split()'s blanks by table */
+            const Py_UCS1 *chars = data;
+            while (i < n && latin1_blank[chars[i]]) i++;
+            if (i >= n) break;
+            start = i;
+            while (i < n && !latin1_blank[chars[i]]) i++;
+        } else {
+            while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+            if (i >= n) break;
+            start = i;
+            while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        }
         g->cur.len = 0;
         if (unit_bytes(&g->cur, str, kind, data, start, i) < 0) return -1;
         /* the unit, with its prefix */
@@ -518,4 +541,8 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "spamguard._speedups"
                                     "Compiled kernels of the SMS scoring path.", -1, methods,
                                     NULL, NULL, NULL, NULL};
 
-PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__speedups(void)
+{
+    for (int c = 0; c < 256; c++) latin1_blank[c] = (unsigned char)Py_UNICODE_ISSPACE(c);
+    return PyModule_Create(&module);
+}
