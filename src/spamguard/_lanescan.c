@@ -5,9 +5,13 @@
  * lane.obfuscation_flags() of each message on its own, in one pass over the batch instead of several searches
  * over the joined text (and the per-message re-encoding of the messages it flags). The class tables come from
  * lane.py, so the two definitions cannot drift apart.
+ * unit_words: in the unit bytes of a batch (lane bytes with every non-unit a blank), which messages hold which of
+ * some keys (the teencode words) as a whole word, and the distinct words that are not ASCII (the only ones whose
+ * tone mark may be misplaced), without splitting every message into Python strings.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 enum { LEET = 1, ONUM = 2, SPACED = 4, REPEAT = 8 };
@@ -150,11 +154,156 @@ done:
     return result;
 }
 
+/* ---- unit_words ------------------------------------------------------------------------------------------- */
+
+typedef struct { uint64_t hash; const unsigned char *word; Py_ssize_t len, value; } Slot;  /* len 0: empty */
+typedef struct { Slot *slots; size_t mask; } WordTable;
+
+static uint64_t fnv1a(const unsigned char *p, Py_ssize_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < n; i++) { h ^= p[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
+static int table_init(WordTable *t, Py_ssize_t expected)
+{
+    size_t size = 16;
+    while (size < (size_t)expected * 2) size *= 2;
+    t->slots = PyMem_Calloc(size, sizeof(Slot));
+    t->mask = size - 1;
+    if (!t->slots) { PyErr_NoMemory(); return -1; }
+    return 0;
+}
+
+/* The slot of word ``p[0:n]``: where it is, or the empty slot for it. The words stay in the caller's buffers. */
+static Slot *table_find(const WordTable *t, const unsigned char *p, Py_ssize_t n, uint64_t h)
+{
+    for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        Slot *s = &t->slots[i];
+        if (s->len == 0 || (s->hash == h && s->len == n && memcmp(s->word, p, n) == 0)) return s;
+    }
+}
+
+static PyObject *decode_word(const unsigned char *p, Py_ssize_t n, PyObject *decode)
+{
+    Py_UCS4 maxchar = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(decode, p[i]);
+        if (c > maxchar) maxchar = c;
+    }
+    PyObject *word = PyUnicode_New(n, maxchar);
+    if (!word) return NULL;
+    int kind = PyUnicode_KIND(word);
+    void *data = PyUnicode_DATA(word);
+    for (Py_ssize_t i = 0; i < n; i++) PyUnicode_WRITE(kind, data, i, PyUnicode_READ_CHAR(decode, p[i]));
+    return word;
+}
+
+static PyObject *unit_words(PyObject *self, PyObject *args)
+{
+    Py_buffer units;
+    PyObject *lengths, *keys, *decode;
+    if (!PyArg_ParseTuple(args, "y*OO!U", &units, &lengths, &PyTuple_Type, &keys, &decode)) return NULL;
+    PyObject *fast = NULL, *hits = NULL, *words = NULL, *result = NULL;
+    WordTable key_table = {NULL, 0}, seen = {NULL, 0};
+    Py_ssize_t n_keys = PyTuple_GET_SIZE(keys);
+    if (PyUnicode_GET_LENGTH(decode) != 256) {
+        PyErr_SetString(PyExc_ValueError, "decode must hold the 256 characters of the lane");
+        goto done;
+    }
+    fast = PySequence_Fast(lengths, "lengths must be a sequence of ints");
+    if (!fast || table_init(&key_table, n_keys) < 0 || table_init(&seen, 1024) < 0) goto done;
+    /* The keys' bytes are read in place: the caller's tuple keeps them alive. */
+    for (Py_ssize_t k = 0; k < n_keys; k++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, k);
+        if (!PyBytes_Check(key) || PyBytes_GET_SIZE(key) == 0) {
+            PyErr_SetString(PyExc_TypeError, "keys must be non-empty bytes");
+            goto done;
+        }
+        const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(key);
+        Py_ssize_t n = PyBytes_GET_SIZE(key);
+        uint64_t h = fnv1a(p, n);
+        Slot *s = table_find(&key_table, p, n, h);
+        if (s->len == 0) *s = (Slot){h, p, n, k};
+    }
+    hits = PyList_New(0);
+    words = PySet_New(NULL);
+    if (!hits || !words) goto done;
+    const unsigned char *data = units.buf;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast), at = 0, n_seen = 0;
+    for (Py_ssize_t m = 0; m < count; m++) {
+        Py_ssize_t n = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(fast, m));
+        if (n == -1 && PyErr_Occurred()) goto done;
+        if (n < 0 || at + n > units.len) {
+            PyErr_SetString(PyExc_ValueError, "message lengths run past the end of the batch");
+            goto done;
+        }
+        Py_ssize_t first_hit = PyList_GET_SIZE(hits);
+        for (Py_ssize_t i = at, end = at + n; i < end;) {
+            while (i < end && data[i] == ' ') i++;
+            Py_ssize_t start = i;
+            int wide = 0;
+            while (i < end && data[i] != ' ') wide |= data[i++] >= 0x80;
+            if (i == start) break;
+            const unsigned char *w = data + start;
+            Py_ssize_t len = i - start;
+            uint64_t h = fnv1a(w, len);
+            Slot *key = table_find(&key_table, w, len, h);
+            if (key->len) {  /* a key, once per message */
+                int again = 0;
+                for (Py_ssize_t j = first_hit; j < PyList_GET_SIZE(hits) && !again; j++)
+                    again = PyLong_AsSsize_t(PyTuple_GET_ITEM(PyList_GET_ITEM(hits, j), 1)) == key->value;
+                if (!again) {
+                    PyObject *hit = Py_BuildValue("(nn)", m, key->value);
+                    if (!hit || PyList_Append(hits, hit) < 0) { Py_XDECREF(hit); goto done; }
+                    Py_DECREF(hit);
+                }
+            }
+            if (wide) {
+                Slot *s = table_find(&seen, w, len, h);
+                if (s->len == 0) {
+                    PyObject *word = decode_word(w, len, decode);
+                    if (!word || PySet_Add(words, word) < 0) { Py_XDECREF(word); goto done; }
+                    Py_DECREF(word);
+                    *s = (Slot){h, w, len, 0};
+                    if (++n_seen * 2 > (Py_ssize_t)seen.mask) {  /* keep the table at most half full */
+                        WordTable bigger;
+                        if (table_init(&bigger, 2 * n_seen) < 0) goto done;
+                        for (size_t j = 0; j <= seen.mask; j++)
+                            if (seen.slots[j].len) {
+                                Slot *old = &seen.slots[j];
+                                *table_find(&bigger, old->word, old->len, old->hash) = *old;
+                            }
+                        PyMem_Free(seen.slots);
+                        seen = bigger;
+                    }
+                }
+            }
+        }
+        at += n + 1;  /* the separator */
+    }
+    result = PyTuple_Pack(2, hits, words);
+done:
+    PyMem_Free(key_table.slots);
+    PyMem_Free(seen.slots);
+    Py_XDECREF(hits);
+    Py_XDECREF(words);
+    Py_XDECREF(fast);
+    PyBuffer_Release(&units);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"obfuscation_flags", obfuscation_flags, METH_VARARGS,
      "obfuscation_flags(folded, lengths, tables) -> bytes\n\n"
      "One byte per message of the joined accent-free lane bytes (messages of the given lengths, each followed by\n"
      "one separator byte): bit 1 leetspeak, 2 a letter O in a number, 4 spaced letters, 8 repeated letters."},
+    {"unit_words", unit_words, METH_VARARGS,
+     "unit_words(units, lengths, keys, decode) -> (hits, wide_words)\n\n"
+     "In joined unit bytes (messages of the given lengths, each followed by one separator byte; words are runs of\n"
+     "non-blank bytes): (message, key index) for each key found as a word in a message (once per message), and the\n"
+     "set of distinct words with a byte >= 0x80, decoded through the 256 characters of ``decode``."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -38,6 +38,40 @@ def _obfuscated(text: str, entities: list[Entity], flags: tuple[bool, bool, bool
     return _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
 
 
+_TEEN_KEYS = sorted(TEENCODE_KEYS)
+_TEEN_KEYS_LANE = tuple(lane.encode(k) or b"\x00" for k in _TEEN_KEYS)  # (a key outside the lane matches nothing)
+
+
+def _word_checks(units: bytes, unit_strs: list[str], lengths: list[int]) -> tuple[dict[int, set[str]], set[int]]:
+    """Per message the teencode keys it holds as words, and the messages with a word whose tone mark may be
+    misplaced (they take the general path)."""
+    found = lane.words_batch(units, lengths, _TEEN_KEYS_LANE)
+    hits_by_message: dict[int, set[str]] = {}
+    if found is not None:
+        for i, k in found[0]:
+            hits_by_message.setdefault(i, set()).add(_TEEN_KEYS[k])
+        # Only words with a letter outside ASCII can carry a tone mark, misplaced or not.
+        suspects = _n.tone_suspects(found[1])
+        if not suspects:
+            return hits_by_message, set()
+        needles = [f" {word} " for word in suspects]
+        return hits_by_message, {i for i, piece in enumerate(unit_strs) if any(n in f" {piece} " for n in needles)}
+    message_words = [piece.split() for piece in unit_strs]
+    words = set().union(*message_words)
+    suspects = _n.tone_suspects(words)
+    teen = TEENCODE_KEYS.intersection(words)
+    misplaced = set()
+    if teen or suspects:
+        # Per message (searching the joined text once per key costs keys x batch length).
+        in_teen = teen.intersection
+        for i, piece_words in enumerate(message_words):
+            if teen and (hits := in_teen(piece_words)):
+                hits_by_message[i] = hits
+            if suspects and not suspects.isdisjoint(piece_words):
+                misplaced.add(i)
+    return hits_by_message, misplaced
+
+
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
     """normalize() over many messages, sharing the regex, lower-casing and entity passes."""
     with cyclic_gc_paused():
@@ -88,21 +122,12 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
         data = lane.encode_lossy(low)
         folded = lane.fold(data)
-        maybe_obfuscated = lane.obfuscation_flags_batch(folded, [len(c) for c in cleaned])
-        unit_strs = lane.unit_string(data).split(_SEP)
-        message_words = [piece.split() for piece in unit_strs]
-        words = set().union(*message_words)
-        suspects = _n.tone_suspects(words)
-        teen = TEENCODE_KEYS.intersection(words)
-        hits_by_message: dict[int, set[str]] = {}
-        if teen or suspects:
-            # Per message (searching the joined text once per key costs keys x batch length).
-            in_teen = teen.intersection
-            for i, piece_words in enumerate(message_words):
-                if teen and (hits := in_teen(piece_words)):
-                    hits_by_message[i] = hits
-                if suspects and not suspects.isdisjoint(piece_words):
-                    general.add(i)
+        lengths = [len(c) for c in cleaned]
+        maybe_obfuscated = lane.obfuscation_flags_batch(folded, lengths)
+        units_joined = lane.unit_bytes(data)
+        unit_strs = lane.decode(units_joined).split(_SEP)
+        hits_by_message, misplaced = _word_checks(units_joined, unit_strs, lengths)
+        general |= misplaced
         ascii_all = lane.decode(folded).split(_SEP)
         general |= {i for i, flags in maybe_obfuscated.items()
                     if i not in general and _obfuscated(lowered[i], per_message[i], flags)}

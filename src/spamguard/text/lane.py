@@ -115,9 +115,14 @@ def decode(data: bytes) -> str:
     return codecs.charmap_decode(data, "strict", _DECODE)[0]
 
 
+def unit_bytes(data: bytes) -> bytes:
+    """The bytes with every non-unit character a space, record separators and \x01 markers kept."""
+    return data.translate(_SEP_KEEP)
+
+
 def unit_string(data: bytes) -> str:
     """The text with every non-unit character a space, record separators and \x01 markers kept."""
-    return decode(data.translate(_SEP_KEEP))
+    return decode(unit_bytes(data))
 
 
 def ascii_unit_string(folded: bytes) -> str:
@@ -196,3 +201,13 @@ def obfuscation_flags_batch(folded: bytes, lengths: list[int]) -> dict[int, tupl
             out[i] = flags
         at += n + 1
     return out
+
+
+def words_batch(units: bytes, lengths: list[int], keys: tuple[bytes, ...]
+                ) -> tuple[list[tuple[int, int]], set[str]] | None:
+    """In the unit bytes of a batch (messages of the given lengths joined by one separator byte): ``(message, key
+    index)`` for each key (lane bytes) found as a word of a message, and the distinct words that are not ASCII.
+    None when the compiled kernel is not there (the caller splits the messages itself)."""
+    if _KERNEL is None:
+        return None
+    return _KERNEL.unit_words(units, lengths, keys, _DECODE)
