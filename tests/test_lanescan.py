@@ -7,67 +7,84 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spamguard.text import fastpath, lane
+from spamguard.text.teencode import find_expansions
 
 KERNEL = lane._KERNEL
 
 
-@pytest.fixture(params=["pure", "compiled"])
-def word_kernel(request, monkeypatch):
-    if request.param == "compiled" and KERNEL is None:
-        pytest.skip("spamguard._lanescan was not built here")
-    monkeypatch.setattr(lane, "_KERNEL", KERNEL if request.param == "compiled" else None)
-    return request.param
-
-
 def _checks(messages: list[str]):
+    """Per message its teencode expansions, and the messages with a word whose tone mark may be misplaced."""
     data = lane.encode_lossy("\x1e".join(messages))
     units = lane.unit_bytes(data)
-    return fastpath._word_checks(units, lane.decode(units).split("\x1e"), [len(m) for m in messages])
+    pieces = lane.decode(units).split("\x1e")
+    checks = fastpath._word_checks(units, data, pieces, [len(m) for m in messages])
+    spans = [[(0, 2)] if m.startswith("@@") else [] for m in messages]  # an entity span to rule keys out
+    expansions = {i: checks.expansions(i, m, pieces[i], spans[i]) for i, m in enumerate(messages)}
+    return {i: e for i, e in expansions.items() if e}, checks.misplaced
 
 
-def _expected(messages: list[str]):
-    """The definition: per message, its teencode words; messages with a word whose tone mark is misplaced."""
-    pieces = lane.decode(lane.unit_bytes(lane.encode_lossy("\x1e".join(messages)))).split("\x1e")
-    words = [set(p.split()) for p in pieces]
-    suspects = fastpath._n.tone_suspects(set().union(*words))
-    hits = {i: w & fastpath.TEENCODE_KEYS for i, w in enumerate(words) if w & fastpath.TEENCODE_KEYS}
-    return hits, {i for i, w in enumerate(words) if w & suspects}
+def _pure_checks(messages: list[str], monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(lane, "_KERNEL", None)
+        return _checks(messages)
 
 
 CASES = ["ko dc r, vs ib stk vcb", "hoà bình khoá toà", "", "k", "tk tk tk", "500k nhe", "ib", "ok ko ko",
-         "thuỷ hoà ko", "xin chào bạn", "a\x01b ko", "ctv sdt"]
+         "thuỷ hoà ko", "xin chào bạn", "a\x01b ko", "ctv sdt", "gui 500 k nhe", "10 h toi", "1.000, k ok",
+         "@ko $ko ko@ _ko ko_ ko", "@@ko ko", "ko\tk\nr"]
+
+needs_kernel = pytest.mark.skipif(KERNEL is None, reason="spamguard._lanescan was not built here")
 
 
+def test_the_pure_checks_find_what_find_expansions_finds_on_plain_cases(monkeypatch):
+    plain = ["ko dc r, vs ib stk vcb", "gui 500 k nhe", "10 h toi", "tk tk tk", "thuỷ hoà ko"]
+    expansions, misplaced = _pure_checks(plain, monkeypatch)
+    assert expansions == {i: e for i, m in enumerate(plain) if (e := find_expansions(m))}
+    assert misplaced == {4}  # "hoà" -> "hòa", "thuỷ" -> "thủy"
+
+
+@needs_kernel
 @pytest.mark.parametrize("order", [1, -1])
-def test_word_checks_find_teencode_and_misplaced_tones_per_message(word_kernel, order):
+def test_the_kernel_finds_what_the_pure_checks_find(monkeypatch, order):
     messages = CASES[::order]
-    assert _checks(messages) == _expected(messages)
+    assert _checks(messages) == _pure_checks(messages, monkeypatch)
 
 
+@needs_kernel
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.sampled_from(["ko", "k", "dc", "r", "vs", "hoà", "khoá", "hòa", "toà", "tiền", "ib", "x",
-                                          "500", "ạ", "đc", "", ".", "stk"]), max_size=8).map(" ".join),
-                max_size=6))
-def test_word_checks_equal_the_definition_on_generated_batches(word_kernel, messages):
-    assert _checks(messages) == _expected(messages)
+                                          "500", "ạ", "đc", "", ".", ",", "stk", "@", "_", "$", "\t", "@@"]),
+                         max_size=8).map(" ".join), max_size=6))
+def test_the_kernel_finds_what_the_pure_checks_find_on_generated_batches(monkeypatch, messages):
+    assert _checks(messages) == _pure_checks(messages, monkeypatch)
 
 
-@pytest.mark.skipif(KERNEL is None, reason="spamguard._lanescan was not built here")
+@needs_kernel
+def test_a_batch_with_many_distinct_wide_words_grows_the_word_table(monkeypatch):
+    messages = [" ".join(f"từ{i}x{j}a" for j in range(50)) + " ko" for i in range(200)]
+    expansions, misplaced = _checks(messages)
+    assert set(expansions) == set(range(200)) and misplaced == set()
+    assert (expansions, misplaced) == _pure_checks(messages, monkeypatch)
+
+
+@needs_kernel
 @pytest.mark.parametrize("args, error", [
-    ((b"ab", [3], (b"a",), lane._DECODE), ValueError),
-    ((b"ab", [-1], (b"a",), lane._DECODE), ValueError),
-    ((b"ab", [2], (b"",), lane._DECODE), TypeError),
-    ((b"ab", [2], ("a",), lane._DECODE), TypeError),
-    ((b"ab", [2], (b"a",), "abc"), ValueError),
-    ((b"ab", ["2"], (b"a",), lane._DECODE), TypeError),
-    (("ab", [2], (b"a",), lane._DECODE), TypeError),
+    ((b"ab", b"ab", [3], (b"a",), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [-1], (b"a",), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [2], (b"",), lane._DECODE, lane._CLASSES), TypeError),
+    ((b"ab", b"ab", [2], ("a",), lane._DECODE, lane._CLASSES), TypeError),
+    ((b"ab", b"ab", [2], (b"a",), "abc", lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [2], (b"a",), lane._DECODE, b"x"), ValueError),
+    ((b"ab", b"abc", [2], (b"a",), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", ["2"], (b"a",), lane._DECODE, lane._CLASSES), TypeError),
+    (("ab", b"ab", [2], (b"a",), lane._DECODE, lane._CLASSES), TypeError),
 ])
 def test_unit_words_rejects_bad_arguments(args, error):
     with pytest.raises(error):
         KERNEL.unit_words(*args)
 
 
-@pytest.mark.skipif(KERNEL is None, reason="spamguard._lanescan was not built here")
+@needs_kernel
 @pytest.mark.parametrize("args, error", [
     ((b"ab", [3], lane._FLAG_TABLES), ValueError),
     ((b"ab", [2], lane._FLAG_TABLES[:4]), TypeError),
@@ -78,8 +95,3 @@ def test_obfuscation_flags_rejects_bad_arguments(args, error):
     with pytest.raises(error):
         KERNEL.obfuscation_flags(*args)
 
-
-def test_a_batch_with_many_distinct_wide_words_grows_the_word_table(word_kernel):
-    messages = [" ".join(f"từ{i}x{j}" for j in range(50)) + " ko" for i in range(200)]
-    hits, misplaced = _checks(messages)
-    assert hits == {i: {"ko"} for i in range(200)} and misplaced == set()

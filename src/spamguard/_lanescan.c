@@ -5,9 +5,9 @@
  * lane.obfuscation_flags() of each message on its own, in one pass over the batch instead of several searches
  * over the joined text (and the per-message re-encoding of the messages it flags). The class tables come from
  * lane.py, so the two definitions cannot drift apart.
- * unit_words: in the unit bytes of a batch (lane bytes with every non-unit a blank), which messages hold which of
- * some keys (the teencode words) as a whole word, and the distinct words that are not ASCII (the only ones whose
- * tone mark may be misplaced), without splitting every message into Python strings.
+ * unit_words: in the unit bytes of a batch (lane bytes with every non-unit a blank), where the teencode words are
+ * (with the checks of teencode.expansions_in_units on their neighbours), and the distinct words that are not ASCII
+ * (the only ones whose tone mark may be misplaced), without splitting every message into Python strings.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -200,16 +200,37 @@ static PyObject *decode_word(const unsigned char *p, Py_ssize_t n, PyObject *dec
     return word;
 }
 
+enum { BLANK = 1, DIGIT = 2 };
+
+/* teencode.expansions_in_units' tests on a key at text[start:end] of a message of n bytes: not glued to "@$_"
+ * before or "@_" after, and not right after a number ("500 k" is money, "10 h" a time). */
+static int key_stands_alone(const unsigned char *text, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end,
+                            const unsigned char *classes)
+{
+    if (start && (text[start - 1] == '@' || text[start - 1] == '$' || text[start - 1] == '_')) return 0;
+    if (end < n && (text[end] == '@' || text[end] == '_')) return 0;
+    Py_ssize_t j = start - 1;
+    while (j >= 0 && (classes[text[j]] & BLANK)) j--;
+    while (j >= 0 && (text[j] == '.' || text[j] == ',')) j--;
+    return !(j >= 0 && (classes[text[j]] & DIGIT));
+}
+
 static PyObject *unit_words(PyObject *self, PyObject *args)
 {
-    Py_buffer units;
-    PyObject *lengths, *keys, *decode;
-    if (!PyArg_ParseTuple(args, "y*OO!U", &units, &lengths, &PyTuple_Type, &keys, &decode)) return NULL;
+    Py_buffer units, text;
+    PyObject *lengths, *keys, *decode, *classes_obj;
+    if (!PyArg_ParseTuple(args, "y*y*OO!US", &units, &text, &lengths, &PyTuple_Type, &keys, &decode, &classes_obj))
+        return NULL;
+    const unsigned char *classes = (const unsigned char *)PyBytes_AS_STRING(classes_obj);
     PyObject *fast = NULL, *hits = NULL, *words = NULL, *result = NULL;
     WordTable key_table = {NULL, 0}, seen = {NULL, 0};
     Py_ssize_t n_keys = PyTuple_GET_SIZE(keys);
-    if (PyUnicode_GET_LENGTH(decode) != 256) {
-        PyErr_SetString(PyExc_ValueError, "decode must hold the 256 characters of the lane");
+    if (PyUnicode_GET_LENGTH(decode) != 256 || PyBytes_GET_SIZE(classes_obj) != 256) {
+        PyErr_SetString(PyExc_ValueError, "decode and classes must cover the 256 bytes of the lane");
+        goto done;
+    }
+    if (text.len != units.len) {
+        PyErr_SetString(PyExc_ValueError, "the text and its unit bytes differ in length");
         goto done;
     }
     fast = PySequence_Fast(lengths, "lengths must be a sequence of ints");
@@ -239,7 +260,7 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_ValueError, "message lengths run past the end of the batch");
             goto done;
         }
-        Py_ssize_t first_hit = PyList_GET_SIZE(hits);
+        const unsigned char *message = (const unsigned char *)text.buf + at;
         for (Py_ssize_t i = at, end = at + n; i < end;) {
             while (i < end && data[i] == ' ') i++;
             Py_ssize_t start = i;
@@ -250,15 +271,10 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
             Py_ssize_t len = i - start;
             uint64_t h = fnv1a(w, len);
             Slot *key = table_find(&key_table, w, len, h);
-            if (key->len) {  /* a key, once per message */
-                int again = 0;
-                for (Py_ssize_t j = first_hit; j < PyList_GET_SIZE(hits) && !again; j++)
-                    again = PyLong_AsSsize_t(PyTuple_GET_ITEM(PyList_GET_ITEM(hits, j), 1)) == key->value;
-                if (!again) {
-                    PyObject *hit = Py_BuildValue("(nn)", m, key->value);
-                    if (!hit || PyList_Append(hits, hit) < 0) { Py_XDECREF(hit); goto done; }
-                    Py_DECREF(hit);
-                }
+            if (key->len && key_stands_alone(message, n, start - at, i - at, classes)) {
+                PyObject *hit = Py_BuildValue("(nnnn)", m, start - at, i - at, key->value);
+                if (!hit || PyList_Append(hits, hit) < 0) { Py_XDECREF(hit); goto done; }
+                Py_DECREF(hit);
             }
             if (wide) {
                 Slot *s = table_find(&seen, w, len, h);
@@ -291,6 +307,7 @@ done:
     Py_XDECREF(words);
     Py_XDECREF(fast);
     PyBuffer_Release(&units);
+    PyBuffer_Release(&text);
     return result;
 }
 
@@ -300,10 +317,12 @@ static PyMethodDef methods[] = {
      "One byte per message of the joined accent-free lane bytes (messages of the given lengths, each followed by\n"
      "one separator byte): bit 1 leetspeak, 2 a letter O in a number, 4 spaced letters, 8 repeated letters."},
     {"unit_words", unit_words, METH_VARARGS,
-     "unit_words(units, lengths, keys, decode) -> (hits, wide_words)\n\n"
+     "unit_words(units, text, lengths, keys, decode, classes) -> (hits, wide_words)\n\n"
      "In joined unit bytes (messages of the given lengths, each followed by one separator byte; words are runs of\n"
-     "non-blank bytes): (message, key index) for each key found as a word in a message (once per message), and the\n"
-     "set of distinct words with a byte >= 0x80, decoded through the 256 characters of ``decode``."},
+     "non-blank bytes) and the lane bytes of their text: (message, start, end, key index) for each key found as a\n"
+     "word that stands alone in the text (not glued to @$_ before or @_ after, not right after a number), and the\n"
+     "set of distinct words with a byte >= 0x80, decoded through the 256 characters of ``decode``. ``classes``\n"
+     "marks each byte: 1 blank, 2 digit."},
     {NULL, NULL, 0, NULL},
 };
 

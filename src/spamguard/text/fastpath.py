@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
+from typing import NamedTuple
 
 from spamguard._gcpause import cyclic_gc_paused
 from spamguard.errors import InputFormatError
@@ -18,7 +19,7 @@ from spamguard.text import deobfuscate as _deobf
 from spamguard.text import lane
 from spamguard.text import normalize as _n
 from spamguard.text.entities import find_entities_batch
-from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_units
+from spamguard.text.teencode import TEENCODE_KEYS, expansions_at, expansions_in_units
 from spamguard.text.types import Entity, Normalized
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
 
@@ -42,20 +43,35 @@ _TEEN_KEYS = sorted(TEENCODE_KEYS)
 _TEEN_KEYS_LANE = tuple(lane.encode(k) or b"\x00" for k in _TEEN_KEYS)  # (a key outside the lane matches nothing)
 
 
-def _word_checks(units: bytes, unit_strs: list[str], lengths: list[int]) -> tuple[dict[int, set[str]], set[int]]:
-    """Per message the teencode keys it holds as words, and the messages with a word whose tone mark may be
-    misplaced (they take the general path)."""
-    found = lane.words_batch(units, lengths, _TEEN_KEYS_LANE)
+class _WordChecks(NamedTuple):
+    places: dict[int, list[tuple[int, int, str]]] | None  # per message its teencode words (the kernel's answer)
+    hits: dict[int, set[str]]  # or per message the teencode keys it holds (the pure-Python answer)
+    misplaced: set[int]  # messages with a word whose tone mark may be misplaced: they take the general path
+
+    def expansions(self, i: int, text: str, unit_str: str, spans: list[tuple[int, int]]
+                   ) -> list[tuple[int, int, str]]:
+        """The teencode expansions of message ``i`` (a lane message)."""
+        if self.places is not None:
+            places = self.places.get(i)
+            return expansions_at(places, spans) if places else []
+        hits = self.hits.get(i)
+        return expansions_in_units(text, unit_str, hits, spans) if hits else []
+
+
+def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[int]) -> _WordChecks:
+    found = lane.words_batch(units, data, lengths, _TEEN_KEYS_LANE)
     hits_by_message: dict[int, set[str]] = {}
     if found is not None:
-        for i, k in found[0]:
-            hits_by_message.setdefault(i, set()).add(_TEEN_KEYS[k])
+        places: dict[int, list[tuple[int, int, str]]] = {}
+        for i, start, end, k in found[0]:
+            places.setdefault(i, []).append((start, end, _TEEN_KEYS[k]))
         # Only words with a letter outside ASCII can carry a tone mark, misplaced or not.
         suspects = _n.tone_suspects(found[1])
         if not suspects:
-            return hits_by_message, set()
+            return _WordChecks(places, hits_by_message, set())
         needles = [f" {word} " for word in suspects]
-        return hits_by_message, {i for i, piece in enumerate(unit_strs) if any(n in f" {piece} " for n in needles)}
+        misplaced = {i for i, piece in enumerate(unit_strs) if any(n in f" {piece} " for n in needles)}
+        return _WordChecks(places, hits_by_message, misplaced)
     message_words = [piece.split() for piece in unit_strs]
     words = set().union(*message_words)
     suspects = _n.tone_suspects(words)
@@ -69,7 +85,7 @@ def _word_checks(units: bytes, unit_strs: list[str], lengths: list[int]) -> tupl
                 hits_by_message[i] = hits
             if suspects and not suspects.isdisjoint(piece_words):
                 misplaced.add(i)
-    return hits_by_message, misplaced
+    return _WordChecks(None, hits_by_message, misplaced)
 
 
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
@@ -116,7 +132,6 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
     if len(low) != len(joined):
         lowered = [None] * len(texts)  # odd characters: every message lowers itself
         general = set(range(len(texts)))
-        hits_by_message = {}
     else:
         lowered = low.split(_SEP)
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
@@ -126,8 +141,8 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         maybe_obfuscated = lane.obfuscation_flags_batch(folded, lengths)
         units_joined = lane.unit_bytes(data)
         unit_strs = lane.decode(units_joined).split(_SEP)
-        hits_by_message, misplaced = _word_checks(units_joined, unit_strs, lengths)
-        general |= misplaced
+        checks = _word_checks(units_joined, data, unit_strs, lengths)
+        general |= checks.misplaced
         ascii_all = lane.decode(folded).split(_SEP)
         general |= {i for i, flags in maybe_obfuscated.items()
                     if i not in general and _obfuscated(lowered[i], per_message[i], flags)}
@@ -145,8 +160,6 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         else:
             text = lowered[i]
             spans = [(e.start, e.end) for e in ents]
-            hits = hits_by_message.get(i)
-            expansions = expansions_in_units(text, unit_strs[i], hits, spans) if hits else []
             out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], list(range(len(text))),
-                                  ents, dict(zero), expansions, spans))
+                                  ents, dict(zero), checks.expansions(i, text, unit_strs[i], spans), spans))
     return out

@@ -57,6 +57,12 @@ def find_expansions(text: str, spans: list[tuple[int, int]] = ()) -> list[tuple[
     return out
 
 
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, disjoint ``spans`` (``starts`` are theirs)."""
+    i = bisect_right(starts, end - 1) - 1
+    return i >= 0 and spans[i][1] > start
+
+
 def expansions_in_units(text: str, unit_str: str, hits: Iterable[str], spans: list[tuple[int, int]] = ()
                         ) -> list[tuple[int, int, str]]:
     """find_expansions() for lane text, given its unit string (same length, non-units blanked) and the keys in it."""
@@ -75,13 +81,23 @@ def expansions_in_units(text: str, unit_str: str, hits: Iterable[str], spans: li
             pos = padded.find(needle, end + 1)
             if start and text[start - 1] in "@$_" or end < n and text[end] in "@_":
                 continue
-            if spans:
-                i = bisect_right(starts, end - 1) - 1
-                if i >= 0 and spans[i][1] > start:
-                    continue
+            if spans and _overlaps(spans, starts, start, end):
+                continue
             if start and _after_number(text, start):
                 continue
             out.extend([(start, end, expansion) for expansion in TEENCODE[key]])
     if len(out) > 1:
         out.sort(key=itemgetter(0))
     return out
+
+
+def expansions_at(places: list[tuple[int, int, str]], spans: list[tuple[int, int]] = ()
+                  ) -> list[tuple[int, int, str]]:
+    """expansions_in_units() from the places of the keys, in text order, whose neighbours were already checked
+    (as the lane kernel reports them): only the entity spans remain to rule out."""
+    if spans:
+        spans = sorted(spans)
+        starts = [s for s, _ in spans]
+        return [(start, end, expansion) for start, end, key in places
+                if not _overlaps(spans, starts, start, end) for expansion in TEENCODE[key]]
+    return [(start, end, expansion) for start, end, key in places for expansion in TEENCODE[key]]
