@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from spamguard import _compiled
 from spamguard.errors import InputFormatError
 from spamguard.text import entity_patterns as P
 from spamguard.text.datetimes import datetime_attrs, datetime_tokens
@@ -63,7 +64,9 @@ def _lower(text: str) -> str:
 
 
 _DIGITS = frozenset("0123456789")
+
 _new = object.__new__
+_entityscan = _compiled.load("_entityscan")  # the C kernel (spamguard/_entityscan.c), or None: pure Python
 
 
 class _EntitySlots:
@@ -89,6 +92,8 @@ def _entity(kind: str, start: int, end: int, text: str, placeholder: str, attrs:
 
 def _entities(found: list[tuple[str, int, int, dict[str, Any]]], text: str) -> list[Entity]:
     """Entities from the scanner's ``(kind, start, end, attrs)`` over ``text``."""
+    if _entityscan is not None:
+        return _entityscan.entities(found, text, None, Entity, PLACEHOLDERS)  # the same, built in C
     return [_entity(kind, s, e, text[s:e], PLACEHOLDERS[kind], attrs) for kind, s, e, attrs in found]
 
 
@@ -127,7 +132,7 @@ class _Regexes:
     per number add up on the hot path)."""
 
     __slots__ = ("anchor", "money_groups", "ip", "phone", "money", "masked", "ussd", "otpsfx", "datetime",
-                 "reverse_host", "forward_url", "reverse_scheme", "context", "last_words", "number_for")
+                 "reverse_host", "forward_url", "reverse_scheme", "context", "last_words", "number_for", "keywords")
 
     def __init__(self) -> None:
         self.anchor = P.anchor()
@@ -139,6 +144,7 @@ class _Regexes:
         self.reverse_scheme, self.context = P.reverse_scheme(), P.context()
         self.last_words = P.keyword_last_words()
         self.number_for = {kind: P.number_for(kind) for kind in P.keywords()}
+        self.keywords = P.context_keywords()  # for the C kernel's context()
 
 
 @functools.cache
@@ -167,6 +173,8 @@ class _Scanner:
         return end
 
     def run(self) -> list[tuple[str, int, int, dict[str, Any]]]:
+        if _entityscan is not None:
+            return self.run_compiled(_entityscan.anchors(self.low, True))
         low, pos = self.low, 0
         money_groups = self.rx.money_groups
         for m in self.rx.anchor.finditer(low):
@@ -178,10 +186,24 @@ class _Scanner:
                 pos = self.number(at, m.end()) if low[at] in _DIGITS else self.link(at)
             else:
                 u, n, s = money_groups[unit_group]
-                pos = self.quick_money(m, at, m.start(u), m.group(n), m.group(s)) or self.number(at, m.start(u))
+                pos = self.quick_money(at, m.start(u), m.end(), m.group(n), m.group(s)) or self.number(at, m.start(u))
         return self.out
 
-    def quick_money(self, m: re.Match[str], at: int, num_end: int, unit: str, sub: str | None) -> int:
+    def run_compiled(self, anchors: list[tuple[int, int, int, str | None, str | None]]) -> list[
+            tuple[str, int, int, dict[str, Any]]]:
+        """``run`` over the anchors the C kernel found (the same matches; minus short digit runs that ``number``
+        would only step past, see ``_entityscan.c``)."""
+        low, pos = self.low, 0
+        for at, end, unit_start, unit, sub in anchors:
+            if at < pos:
+                continue  # inside the entity just read
+            if unit_start < 0:
+                pos = self.number(at, end) if low[at] in _DIGITS else self.link(at)
+            else:
+                pos = self.quick_money(at, unit_start, end, unit, sub) or self.number(at, unit_start)  # type: ignore[arg-type]
+        return self.out
+
+    def quick_money(self, at: int, num_end: int, end: int, unit: str, sub: str | None) -> int:
         """Money read by the anchor ("500k", "2.000.000đ"), if its number is well formed; else 0."""
         low = self.low
         if at > self.floor and (low[at - 1] in ".,$_" or low[at - 1].isalnum()):
@@ -189,7 +211,6 @@ class _Scanner:
         parsed = _unit_money(low[at:num_end], unit, sub)
         if parsed is False:
             return 0
-        end = m.end()
         if parsed is None:
             return end  # "08 đồng giá", "0 dong": no price is under 100 dong
         attrs = parsed.copy()
@@ -312,12 +333,19 @@ class _Scanner:
         match itself (one anchored match on the reversed text), then the number's shape for that keyword, and last
         the word-list test (``keyword_near``), which few numbers reach."""
         low, rx = self.low, self.rx
-        if self.rev is None:
-            self.rev = low[::-1]
-        c = rx.context.match(self.rev, self.n - at)
-        if c is None:
-            return 0
-        kind = _claimed_as(c.group("kw"), c.group("between"))
+        if _entityscan is not None:  # the same match, read leftwards on the text in C
+            span = _entityscan.context(low, at, rx.keywords)
+            if span is None:
+                return 0
+            kw_start, kw_end, between_end = span
+            kind = _claimed_as(low[kw_start:kw_end][::-1], low[kw_end:between_end][::-1])
+        else:
+            if self.rev is None:
+                self.rev = low[::-1]
+            c = rx.context.match(self.rev, self.n - at)
+            if c is None:
+                return 0
+            kind = _claimed_as(c.group("kw"), c.group("between"))
         if kind is None:
             return 0
         m = rx.number_for[kind].match(low, at)
@@ -394,9 +422,12 @@ def find_entities_batch(texts: Iterable[str]) -> list[list[Entity]]:
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # a message holding the separator itself: one at a time
         return [find_entities(t) for t in texts]
+    found = _Scanner(_lower(joined)).run()
+    if _entityscan is not None:  # the loop below, in C
+        return _entityscan.entities(found, joined, [len(t) for t in texts], Entity, PLACEHOLDERS)
     out: list[list[Entity]] = [[] for _ in texts]
     msg, base, nxt = 0, 0, len(texts[0]) + 1
-    for kind, s, e, attrs in _Scanner(_lower(joined)).run():
+    for kind, s, e, attrs in found:
         while s >= nxt:  # entities come in order: step to the message holding this one
             msg += 1
             base, nxt = nxt, nxt + len(texts[msg]) + 1

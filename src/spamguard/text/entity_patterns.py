@@ -218,6 +218,13 @@ def context() -> re.Pattern[str]:
 
 
 @functools.cache
+def context_keywords() -> tuple[str, ...]:
+    """The keywords of ``context()``, longest first (the order its trie tries them in at one place), for the C
+    kernel's version of it (``spamguard._entityscan.context``), which reads them leftwards on the text itself."""
+    return tuple(sorted({w for ws, _ in keywords().values() for w in ws}, key=lambda w: (-len(w), w)))
+
+
+@functools.cache
 def keyword_last_words() -> dict[str, frozenset[str]]:
     """Last word of every keyword -> the kinds it can claim. If none of these words is among the few before a
     number, or the number has none of their shapes, no keyword claims it and the context match is skipped."""
