@@ -192,3 +192,38 @@ def test_predict_proba_is_bit_identical_with_and_without_the_kernels(monkeypatch
     compiled = model.predict_proba(texts, senders=senders)
     monkeypatch.setattr(_compiled, "speedups", None)
     np.testing.assert_array_equal(compiled, model.predict_proba(texts, senders=senders))
+
+
+class _Placed:
+    def __init__(self, placeholder):
+        self.placeholder = placeholder
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 12ệ\t", max_size=20),
+       st.lists(st.tuples(st.integers(0, 22), st.integers(0, 22), st.sampled_from(["__url__", "__phone__", "x y"])),
+                max_size=4))
+def test_cutting_entities_in_equals_cutting_the_string_first(unit_str, cuts):
+    from spamguard.text.tokenize import _cut_entities
+
+    class _Norm:
+        entity_spans = [(s, e) for s, e, _ in cuts]
+
+    cut = _cut_entities(unit_str, _Norm, [f" {p} " for _, _, p in cuts])
+    expected, _, _ = _columns([cut], 2**16)
+    got, _, _ = kernels.unit_columns([unit_str], [None], 2**16, (), [_Norm.entity_spans],
+                                     [[_Placed(p) for _, _, p in cuts]])
+    assert sorted(np.frombuffer(got, dtype=np.int64).tolist()) == sorted(expected.tolist())
+
+
+@pytest.mark.parametrize("spans, entities, error", [
+    ([[(-1, 2)]], [[_Placed("__x__")]], ValueError),
+    ([[(0, 2, 3)]], [[_Placed("__x__")]], TypeError),
+    ([[(0, 2)]], [[object()]], AttributeError),
+    ([[(0, 2)]], [[_Placed(5)]], TypeError),
+    ([(0, 2)], [[_Placed("__x__")]], TypeError),
+    ([[(0, 2)]], None, ValueError),
+])
+def test_unit_columns_rejects_bad_cuts(spans, entities, error):
+    with pytest.raises(error):
+        kernels.unit_columns(["abc def"], [None], 2**10, (), spans, entities)

@@ -211,12 +211,13 @@ static unsigned char latin1_blank[256];  /* Py_UNICODE_ISSPACE of each Latin-1 c
 
 /* Columns of the units of ``str`` and of their neighbour pairs; with ``tilde``, of "~unit" and "~a_b", and
  * brand mentions are reported. Units are what str.split() finds. */
-static int emit_grams(Grams *g, PyObject *str, int tilde, Py_ssize_t row)
+static int emit_grams(Grams *g, PyObject *str, Py_ssize_t from, Py_ssize_t n, int tilde, Py_ssize_t row,
+                      int *have_prev_unit)
 {
     int kind = PyUnicode_KIND(str);
     const void *data = PyUnicode_DATA(str);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(str), i = 0;
-    int have_prev = 0;
+    Py_ssize_t i = from;
+    int have_prev = *have_prev_unit;
     while (i < n) {
         Py_ssize_t start;
         if (kind == PyUnicode_1BYTE_KIND) {  /* Latin-1 (ASCII included): str.split()'s blanks by table */
@@ -259,18 +260,72 @@ static int emit_grams(Grams *g, PyObject *str, int tilde, Py_ssize_t row)
         Bytes swap = g->prev; g->prev = g->cur; g->cur = swap;
         have_prev = 1;
     }
+    *have_prev_unit = have_prev;
     return 0;
+}
+
+static PyObject *placeholder_name;  /* "placeholder", interned at import */
+
+static int span_bound(PyObject *span, int k, Py_ssize_t *out)
+{
+    *out = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, k));
+    if (*out == -1 && PyErr_Occurred()) return -1;
+    if (*out < 0) {
+        PyErr_SetString(PyExc_ValueError, "negative entity span");
+        return -1;
+    }
+    return 0;
+}
+
+/* The units of a row: with entity spans, those of str[0:s1], then entity 1's placeholder, those of str[e1:s2] and
+ * so on, as tokenize._cut_entities writes them (slices clipped as Python clips them). Pairs cross the cuts. */
+static int emit_row(Grams *g, PyObject *str, PyObject *spans, PyObject *entities, int tilde, Py_ssize_t row)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str), last = 0;
+    int have_prev = 0;
+    Py_ssize_t cuts = 0;
+    if (spans != Py_None) {
+        if (!PyList_Check(spans) || !PyList_Check(entities)) {
+            PyErr_SetString(PyExc_TypeError, "entity spans and entities must be lists (or None)");
+            return -1;
+        }
+        cuts = PyList_GET_SIZE(spans) < PyList_GET_SIZE(entities) ? PyList_GET_SIZE(spans)
+                                                                    : PyList_GET_SIZE(entities);
+    }
+    for (Py_ssize_t k = 0; k < cuts; k++) {
+        PyObject *span = PyList_GET_ITEM(spans, k);
+        Py_ssize_t start, end;
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
+            PyErr_SetString(PyExc_TypeError, "an entity span must be a (start, end) tuple");
+            return -1;
+        }
+        if (span_bound(span, 0, &start) < 0 || span_bound(span, 1, &end) < 0) return -1;
+        Py_ssize_t a = last < n ? last : n, b = start < n ? start : n;
+        if (b > a && emit_grams(g, str, a, b, tilde, row, &have_prev) < 0) return -1;
+        PyObject *place = PyObject_GetAttr(PyList_GET_ITEM(entities, k), placeholder_name);
+        if (!place) return -1;
+        int failed = !PyUnicode_Check(place)
+            || emit_grams(g, place, 0, PyUnicode_GET_LENGTH(place), tilde, row, &have_prev) < 0;
+        if (failed && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a placeholder must be a str");
+        Py_DECREF(place);
+        if (failed) return -1;
+        last = end;
+    }
+    return last < n ? emit_grams(g, str, last, n, tilde, row, &have_prev) : 0;
 }
 
 static PyObject *unit_columns(PyObject *self, PyObject *args)
 {
-    PyObject *plain, *ascii, *mention_seq;
+    PyObject *plain, *ascii, *mention_seq, *spans = Py_None, *entities = Py_None;
     Py_ssize_t n_features;
-    if (!PyArg_ParseTuple(args, "O!O!nO", &PyList_Type, &plain, &PyList_Type, &ascii, &n_features, &mention_seq))
+    if (!PyArg_ParseTuple(args, "O!O!nO|OO", &PyList_Type, &plain, &PyList_Type, &ascii, &n_features, &mention_seq,
+                          &spans, &entities))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(plain);
-    if (PyList_GET_SIZE(ascii) != n) {
-        PyErr_SetString(PyExc_ValueError, "plain and ascii unit strings differ in length");
+    if (PyList_GET_SIZE(ascii) != n || (spans != Py_None && (!PyList_Check(spans) || !PyList_Check(entities)
+                                                            || PyList_GET_SIZE(spans) != n
+                                                            || PyList_GET_SIZE(entities) != n))) {
+        PyErr_SetString(PyExc_ValueError, "plain, ascii, spans and entities must be lists of one length");
         return NULL;
     }
     if (n_features <= 0) {
@@ -290,8 +345,11 @@ static PyObject *unit_columns(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_TypeError, "unit strings must be str (ascii: str or None)");
             goto done;
         }
+        PyObject *row_spans = spans == Py_None ? Py_None : PyList_GET_ITEM(spans, row);
+        PyObject *row_entities = spans == Py_None ? Py_None : PyList_GET_ITEM(entities, row);
         Py_ssize_t before = cols.len;
-        if (emit_grams(&g, u, 0, row) < 0 || emit_grams(&g, a == Py_None ? u : a, 1, row) < 0) goto done;
+        if (emit_row(&g, u, row_spans, row_entities, 0, row) < 0
+            || emit_row(&g, a == Py_None ? u : a, row_spans, row_entities, 1, row) < 0) goto done;
         lengths[row] = cols.len - before;
     }
     PyObject *cols_out = int64s_to_bytearray(cols.data, cols.len);
@@ -558,10 +616,12 @@ done:
 
 static PyMethodDef methods[] = {
     {"unit_columns", unit_columns, METH_VARARGS,
-     "unit_columns(plain, ascii, n_features, mentions) -> (columns, row_lengths, hits)\n\n"
+     "unit_columns(plain, ascii, n_features, mentions[, spans, entities]) -> (columns, row_lengths, hits)\n\n"
      "Hashed columns of the unit, pair, ~unit and ~pair tokens of each message (int64 bytes), how many per row,\n"
      "and the (row, category) of each brand mention. ``ascii[i]`` is None when it equals ``plain[i]``;\n"
-     "``mentions`` holds (UTF-8 of \"~key\", category index) pairs."},
+     "``mentions`` holds (UTF-8 of \"~key\", category index) pairs. With ``spans`` and ``entities`` (per row a\n"
+     "list of (start, end), and of objects with a ``placeholder``, or None), each span of both unit strings is\n"
+     "replaced by its entity's placeholder first."},
     {"csr_counts", csr_counts, METH_VARARGS,
      "csr_counts(cols_a, lengths_a, cols_b, lengths_b) -> (indptr, indices, counts)\n\n"
      "Each row's columns from both groups, sorted with repeats counted (int64, int64, float64 bytes)."},
@@ -580,5 +640,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "spamguard._speedups"
 PyMODINIT_FUNC PyInit__speedups(void)
 {
     for (int c = 0; c < 256; c++) latin1_blank[c] = (unsigned char)Py_UNICODE_ISSPACE(c);
+    placeholder_name = PyUnicode_InternFromString("placeholder");
+    if (!placeholder_name) return NULL;
     return PyModule_Create(&module);
 }

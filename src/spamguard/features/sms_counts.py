@@ -28,7 +28,7 @@ from spamguard.features.sms import _brand_mention_tokens, _cross_tokens, _sender
 from spamguard.features.word_hashes import hash_words
 from spamguard.text import Normalized
 from spamguard.text.fastpath import normalize_batch_with_units
-from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape
+from spamguard.text.tokenize import extra_tokens, filled_unit_strings_batch, number_shape, unit_string_pairs
 
 # The tables are dropped between batches past these sizes, so memory stays bounded (see benchmarks/profile_sms.py
 # for a measurement) at the cost of a cold start now and then.
@@ -189,8 +189,9 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
         norms, units = normalize_batch_with_units(texts)
         info = _sender_tokens(senders, len(norms))
         matrix = None
-        # A lone surrogate left in a unit has no UTF-8 (normalization removes them): the pure path then decides.
-        with contextlib.suppress(UnicodeEncodeError):
+        # A lone surrogate left in a unit has no UTF-8 (normalization removes them), or an entity span the kernel
+        # cannot cut: the pure path then decides.
+        with contextlib.suppress(UnicodeEncodeError, ValueError):
             if _compiled.speedups is not None:
                 matrix = _count_matrix_compiled(norms, info, n_features, units)
         if matrix is None:
@@ -252,10 +253,13 @@ def _count_matrix_compiled(norms: list[Normalized], sender_info: list, n_feature
                            lane_units: list[tuple[str, str] | None] | None = None) -> sp.csr_matrix:
     """_count_matrix() with the syllable tokens hashed and the rows counted by the C kernels: no tables, no lock."""
     kernels = _compiled.speedups
-    filled = filled_unit_strings_batch(norms, shape=False, units=lane_units)
+    pairs, filled = unit_string_pairs(norms, lane_units, shape=False)
+    # The kernel cuts the entities in (except where the strings come filled already).
+    spans = [norm.entity_spans if norm.entity_spans and i not in filled else None for i, norm in enumerate(norms)]
     names, mention_keys = _mention_keys()
     unit_cols, unit_lengths, hits = kernels.unit_columns(
-        [u for u, _ in filled], [None if a is u else a for u, a in filled], n_features, mention_keys)
+        [u for u, _ in pairs], [None if a is u else a for u, a in pairs], n_features, mention_keys, spans,
+        [norm.entities for norm in norms])
     mentioned: dict[int, set[str]] = {}
     for row, category in hits:
         mentioned.setdefault(row, set()).add(names[category])

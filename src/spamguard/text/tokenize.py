@@ -192,14 +192,12 @@ def lane_unit_strings(norms: list[Normalized]) -> list[tuple[str, str] | None]:
     return [None if i in odd else pair for i, pair in enumerate(zip(units, asc))]
 
 
-def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True,
-                              units: list[tuple[str, str] | None] | None = None) -> list[tuple[str, str]]:
-    """For each message, its filled unit strings (see :func:`_filled`), with one lane encoding, shaping and split
-    for the whole batch. Syllable tokens are these units and their neighbour pairs, in both forms.
-
-    ``shape=False`` leaves numbers as they are, for a caller that turns each all-digit unit into its shape
-    (``"__num6__"``) itself. ``units`` may bring what :func:`lane_unit_strings` would compute (normalization
-    computes most of it already); its None entries are computed here."""
+def unit_string_pairs(norms: list[Normalized], units: list[tuple[str, str] | None] | None = None,
+                      shape: bool = True) -> tuple[list[tuple[str, str]], set[int]]:
+    """For each message, the unit strings of its text and accent-free text (the second IS the first when they are
+    equal), with the entities not cut in yet; except for the messages outside the lane (returned as a set), whose
+    strings come filled (see :func:`_filled`; shaped only with ``shape``). ``units`` as in
+    :func:`filled_unit_strings_batch`."""
     if units is None:
         units = lane_unit_strings(norms)
     elif None in units:
@@ -213,14 +211,29 @@ def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True,
         if pair is None:  # characters outside the lane: units from the masked text, one message at a time
             odd.add(i)
             out.append(_filled(norm, *_unit_strings(*_masked(norm)), shaped=not shape))
-            continue
-        unit_str, ascii_str = pair
-        same = unit_str == ascii_str
-        if norm.entity_spans:
+        else:
+            unit_str, ascii_str = pair
+            out.append((unit_str, unit_str if unit_str == ascii_str else ascii_str))
+    return out, odd
+
+
+def filled_unit_strings_batch(norms: list[Normalized], shape: bool = True,
+                              units: list[tuple[str, str] | None] | None = None) -> list[tuple[str, str]]:
+    """For each message, its filled unit strings (see :func:`_filled`), with one lane encoding, shaping and split
+    for the whole batch. Syllable tokens are these units and their neighbour pairs, in both forms.
+
+    ``shape=False`` leaves numbers as they are, for a caller that turns each all-digit unit into its shape
+    (``"__num6__"``) itself. ``units`` may bring what :func:`lane_unit_strings` would compute (normalization
+    computes most of it already); its None entries are computed here."""
+    pairs, odd = unit_string_pairs(norms, units, shape)
+    out = []
+    for i, (norm, (unit_str, ascii_str)) in enumerate(zip(norms, pairs)):
+        if norm.entity_spans and i not in odd:
             places = [f" {e.placeholder} " for e in norm.entities]
-            unit_str = _cut_entities(unit_str, norm, places)
-            ascii_str = unit_str if same else _cut_entities(ascii_str, norm, places)
-        out.append((unit_str, unit_str if same else ascii_str))
+            cut = _cut_entities(unit_str, norm, places)
+            ascii_str = cut if ascii_str is unit_str else _cut_entities(ascii_str, norm, places)
+            unit_str = cut
+        out.append((unit_str, ascii_str))
     if shape:
         out = _shaped(out, odd)
     return out
