@@ -1,6 +1,7 @@
 """Scoring speed of the shipped SMS model beside two alternatives, in one run, on one core.
 
-- spamguard: load_model("sms").predict_proba on a batch of distinct realistic ~200-character SMS (with senders).
+- spamguard: load_model("sms").predict_proba on a batch of distinct realistic ~200-character SMS (with senders),
+  with its compiled kernels and, in a fresh process with SPAMGUARD_PURE_PYTHON=1, without them.
 - underthesea_core.TextClassifier (TF-IDF + linear SVM in Rust), trained here on the same corpus; RAYON_NUM_THREADS=1.
 - underthesea word_tokenize + scikit-learn TF-IDF + LogisticRegression, trained here on the same corpus.
 Also: model load time and memory (RSS growth while loading; peak RSS of the process).
@@ -17,6 +18,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import resource  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -39,6 +41,28 @@ def best_rate(fn, n_items: int, repeats: int = 3) -> tuple[float, float]:
         best_cpu = min(best_cpu, time.process_time() - start_cpu)
         best_wall = min(best_wall, time.perf_counter() - start)
     return n_items / best_wall, n_items / best_cpu
+
+
+def _warm_rate() -> None:
+    """Print the warm best-of-5 rate of predict_proba on the batch (run in a fresh process by pure_python_rate)."""
+    import spamguard
+    from sms_batch import distinct_long_sms
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
+    texts, senders = distinct_long_sms()
+    model = spamguard.load_model("sms")
+    model.predict_proba(texts, senders=senders)
+    print(*best_rate(lambda: model.predict_proba(texts, senders=senders), len(texts), repeats=5))
+
+
+def pure_python_rate() -> tuple[float, float]:
+    """predict_proba's warm rate with the compiled kernels switched off, measured in a fresh process."""
+    env = {**os.environ, "SPAMGUARD_PURE_PYTHON": "1"}
+    done = subprocess.run([sys.executable, "-c", "import bench_sms; bench_sms._warm_rate()"], env=env,
+                          cwd=Path(__file__).parent, capture_output=True, text=True, check=True)
+    wall, cpu = map(float, done.stdout.split())
+    return wall, cpu
 
 
 def main() -> None:
@@ -70,6 +94,8 @@ def main() -> None:
     rows.append(("spamguard SmsClassifier.predict_proba (with senders)", rate))
     rate = best_rate(lambda: model.predict_proba(texts), len(texts), repeats=5)
     rows.append(("spamguard SmsClassifier.predict_proba (no senders)", rate))
+    rows.append(("spamguard predict_proba (with senders), pure Python: SPAMGUARD_PURE_PYTHON=1, fresh process",
+                 pure_python_rate()))
     columns = {"text": texts, "sender": senders}
     rate = best_rate(lambda: model._proba_from_analyses(model._analyze(columns)), len(texts))
     rows.append(("spamguard, scored through token strings (the path explain() and training use)", rate))
@@ -101,9 +127,14 @@ def main() -> None:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     size_mb = spamguard.registry.shipped_model_path("sms").stat().st_size / 1e6
+    from spamguard import _compiled
+
+    kernels = [name for name in ("_speedups", "_lanescan", "_entityscan") if _compiled.load(name) is not None]
     lines = [
         f"Command: `python benchmarks/bench_sms.py` (one core: RAYON/OMP/OPENBLAS threads = 1; load average "
         f"{load[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end)",
+        "",
+        f"Compiled kernels loaded: {', '.join(kernels) or 'none'} (rows say where they were switched off).",
         "",
         f"Batch: the {len(texts)} distinct SMS of 150-260 characters (mean {mean_len:.0f}) in datasets/sms_vi and "
         "datasets/sms_vi_challenge, scored as one batch. The first row is the first pass in a fresh process (all "

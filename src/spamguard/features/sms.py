@@ -64,7 +64,8 @@ def _describe_sender(sender: object) -> tuple[tuple[str, ...], str, str | None]:
 def _sender_tokens(senders: Sequence[object] | None, n: int) -> list[tuple[tuple[str, ...], str, str | None]]:
     if senders is None:
         return [(("__sender_none__",), "none", None)] * n
-    return [_describe_sender(s) for s in senders]
+    known = _SENDER_CACHE.get  # the cache in line: gateways see the same few senders over and over
+    return [(s.__class__ is str and known(s)) or _describe_sender(s) for s in senders]
 
 
 def _cross_tokens(norm: Normalized, sender_kind: str, sender_brand: str | None) -> list[str]:

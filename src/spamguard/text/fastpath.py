@@ -43,6 +43,20 @@ _TEEN_KEYS = sorted(TEENCODE_KEYS)
 _TEEN_KEYS_LANE = tuple(lane.encode(k) or b"\x00" for k in _TEEN_KEYS)  # (a key outside the lane matches nothing)
 
 
+def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
+    """The messages that hold one of ``words`` as a unit: searched in the whole batch at once."""
+    joined = f" {' '.join(unit_strs)} "  # units are separated by blanks; so are the messages here
+    starts = [0, *accumulate(len(piece) + 1 for piece in unit_strs)][:-1]
+    found = set()
+    for word in words:
+        needle = f" {word} "
+        pos = joined.find(needle)
+        while pos >= 0:
+            found.add(bisect_right(starts, pos) - 1)  # the blank before the word is in its message or the gap
+            pos = joined.find(needle, pos + 1)
+    return found
+
+
 class _WordChecks(NamedTuple):
     places: dict[int, list[tuple[int, int, str]]] | None  # per message its teencode words (the kernel's answer)
     hits: dict[int, set[str]]  # or per message the teencode keys it holds (the pure-Python answer)
@@ -69,9 +83,7 @@ def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[
         suspects = _n.tone_suspects(found[1])
         if not suspects:
             return _WordChecks(places, hits_by_message, set())
-        needles = [f" {word} " for word in suspects]
-        misplaced = {i for i, piece in enumerate(unit_strs) if any(n in f" {piece} " for n in needles)}
-        return _WordChecks(places, hits_by_message, misplaced)
+        return _WordChecks(places, hits_by_message, _messages_with_words(unit_strs, suspects))
     message_words = [piece.split() for piece in unit_strs]
     words = set().union(*message_words)
     suspects = _n.tone_suspects(words)
