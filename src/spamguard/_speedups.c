@@ -11,8 +11,7 @@
  *
  * Both are checked against the pure-Python path in tests/test_speedups.py.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_units.h"
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
@@ -158,30 +157,26 @@ static int mention_of(const Mentions *m, uint32_t hash, const unsigned char *key
 /* ---- unit_columns ---------------------------------------------------------------------------------------- */
 
 typedef struct {
+    UnitSink sink;      /* first: the walker calls grams_unit through it */
     int64_t n_features;
     const Mentions *mentions;
     Int64s *cols;
     PyObject *hits;     /* list of (row, category) */
     Bytes token, prev, cur;
+    int tilde, have_prev;
+    Py_ssize_t row;
 } Grams;
 
 /* Append the UTF-8 bytes of code points [start, end) of a str, or its number shape if all are decimal digits. */
 static int unit_bytes(Bytes *out, PyObject *str, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
-    int decimal = 1;
-    if (PyUnicode_IS_ASCII(str)) {  /* the common case: the bytes are the UTF-8 */
-        const unsigned char *ascii = (const unsigned char *)data + start;
-        for (Py_ssize_t i = 0; i < end - start && decimal; i++) decimal = ascii[i] >= '0' && ascii[i] <= '9';
-        if (!decimal) return bytes_put(out, ascii, end - start);
-    } else {
-        for (Py_ssize_t i = start; i < end && decimal; i++)
-            decimal = Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
-    }
-    if (decimal) {
+    if (unit_is_decimal(str, kind, data, start, end)) {
         char shape[16];
         int n = snprintf(shape, sizeof shape, "__num%d__", (int)(end - start < 12 ? end - start : 12));
         return bytes_put(out, (const unsigned char *)shape, n);
     }
+    if (PyUnicode_IS_ASCII(str))  /* the common case: the bytes are the UTF-8 */
+        return bytes_put(out, (const unsigned char *)data + start, end - start);
     if (bytes_reserve(out, 4 * (end - start)) < 0) return -1;
     unsigned char *p = out->data + out->len;
     for (Py_ssize_t i = start; i < end; i++) {
@@ -207,111 +202,44 @@ static int unit_bytes(Bytes *out, PyObject *str, int kind, const void *data, Py_
     return 0;
 }
 
-static unsigned char latin1_blank[256];  /* Py_UNICODE_ISSPACE of each Latin-1 character, filled at import */
-
-/* Columns of the units of ``str`` and of their neighbour pairs; with ``tilde``, of "~unit" and "~a_b", and
- * brand mentions are reported. Units are what str.split() finds. */
-static int emit_grams(Grams *g, PyObject *str, Py_ssize_t from, Py_ssize_t n, int tilde, Py_ssize_t row,
-                      int *have_prev_unit)
+/* A unit: the columns of "unit" and of the pair with the previous unit ("a_b"), or with ``tilde`` of "~unit"
+ * and "~a_b", reporting brand mentions. */
+static int grams_unit(UnitSink *sink, PyObject *str, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
-    int kind = PyUnicode_KIND(str);
-    const void *data = PyUnicode_DATA(str);
-    Py_ssize_t i = from;
-    int have_prev = *have_prev_unit;
-    while (i < n) {
-        Py_ssize_t start;
-        if (kind == PyUnicode_1BYTE_KIND) {  /* Latin-1 (ASCII included): str.split()'s blanks by table */
-            const Py_UCS1 *chars = data;
-            while (i < n && latin1_blank[chars[i]]) i++;
-            if (i >= n) break;
-            start = i;
-            while (i < n && !latin1_blank[chars[i]]) i++;
-        } else {
-            while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
-            if (i >= n) break;
-            start = i;
-            while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+    Grams *g = (Grams *)sink;
+    g->cur.len = 0;
+    if (unit_bytes(&g->cur, str, kind, data, start, end) < 0) return -1;
+    g->token.len = 0;
+    if (g->tilde && bytes_put(&g->token, (const unsigned char *)"~", 1) < 0) return -1;
+    if (bytes_put(&g->token, g->cur.data, g->cur.len) < 0) return -1;
+    uint32_t h = murmur3_32(g->token.data, g->token.len);
+    if (int64s_push(g->cols, column_of(h, g->n_features)) < 0) return -1;
+    if (g->tilde && g->mentions->n) {
+        int category = mention_of(g->mentions, h, g->token.data, g->token.len);
+        if (category >= 0) {
+            PyObject *hit = Py_BuildValue("(ni)", g->row, category);
+            if (!hit || PyList_Append(g->hits, hit) < 0) { Py_XDECREF(hit); return -1; }
+            Py_DECREF(hit);
         }
-        g->cur.len = 0;
-        if (unit_bytes(&g->cur, str, kind, data, start, i) < 0) return -1;
-        /* the unit, with its prefix */
-        g->token.len = 0;
-        if (tilde && bytes_put(&g->token, (const unsigned char *)"~", 1) < 0) return -1;
-        if (bytes_put(&g->token, g->cur.data, g->cur.len) < 0) return -1;
-        uint32_t h = murmur3_32(g->token.data, g->token.len);
+    }
+    if (g->have_prev) {  /* prefix + prev + "_" + unit */
+        g->token.len = g->tilde ? 1 : 0;
+        if (bytes_put(&g->token, g->prev.data, g->prev.len) < 0
+            || bytes_put(&g->token, (const unsigned char *)"_", 1) < 0
+            || bytes_put(&g->token, g->cur.data, g->cur.len) < 0) return -1;
+        h = murmur3_32(g->token.data, g->token.len);
         if (int64s_push(g->cols, column_of(h, g->n_features)) < 0) return -1;
-        if (tilde && g->mentions->n) {
-            int category = mention_of(g->mentions, h, g->token.data, g->token.len);
-            if (category >= 0) {
-                PyObject *hit = Py_BuildValue("(ni)", row, category);
-                if (!hit || PyList_Append(g->hits, hit) < 0) { Py_XDECREF(hit); return -1; }
-                Py_DECREF(hit);
-            }
-        }
-        /* the pair with the previous unit: prefix + prev + "_" + unit */
-        if (have_prev) {
-            g->token.len = tilde ? 1 : 0;
-            if (bytes_put(&g->token, g->prev.data, g->prev.len) < 0
-                || bytes_put(&g->token, (const unsigned char *)"_", 1) < 0
-                || bytes_put(&g->token, g->cur.data, g->cur.len) < 0) return -1;
-            h = murmur3_32(g->token.data, g->token.len);
-            if (int64s_push(g->cols, column_of(h, g->n_features)) < 0) return -1;
-        }
-        Bytes swap = g->prev; g->prev = g->cur; g->cur = swap;
-        have_prev = 1;
     }
-    *have_prev_unit = have_prev;
+    Bytes swap = g->prev; g->prev = g->cur; g->cur = swap;
+    g->have_prev = 1;
     return 0;
 }
 
-static PyObject *placeholder_name;  /* "placeholder", interned at import */
-
-static int span_bound(PyObject *span, int k, Py_ssize_t *out)
+static int grams_row(Grams *g, PyObject *str, PyObject *spans, PyObject *entities, int tilde)
 {
-    *out = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, k));
-    if (*out == -1 && PyErr_Occurred()) return -1;
-    if (*out < 0) {
-        PyErr_SetString(PyExc_ValueError, "negative entity span");
-        return -1;
-    }
-    return 0;
-}
-
-/* The units of a row: with entity spans, those of str[0:s1], then entity 1's placeholder, those of str[e1:s2] and
- * so on, as tokenize._cut_entities writes them (slices clipped as Python clips them). Pairs cross the cuts. */
-static int emit_row(Grams *g, PyObject *str, PyObject *spans, PyObject *entities, int tilde, Py_ssize_t row)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(str), last = 0;
-    int have_prev = 0;
-    Py_ssize_t cuts = 0;
-    if (spans != Py_None) {
-        if (!PyList_Check(spans) || !PyList_Check(entities)) {
-            PyErr_SetString(PyExc_TypeError, "entity spans and entities must be lists (or None)");
-            return -1;
-        }
-        cuts = PyList_GET_SIZE(spans) < PyList_GET_SIZE(entities) ? PyList_GET_SIZE(spans)
-                                                                    : PyList_GET_SIZE(entities);
-    }
-    for (Py_ssize_t k = 0; k < cuts; k++) {
-        PyObject *span = PyList_GET_ITEM(spans, k);
-        Py_ssize_t start, end;
-        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
-            PyErr_SetString(PyExc_TypeError, "an entity span must be a (start, end) tuple");
-            return -1;
-        }
-        if (span_bound(span, 0, &start) < 0 || span_bound(span, 1, &end) < 0) return -1;
-        Py_ssize_t a = last < n ? last : n, b = start < n ? start : n;
-        if (b > a && emit_grams(g, str, a, b, tilde, row, &have_prev) < 0) return -1;
-        PyObject *place = PyObject_GetAttr(PyList_GET_ITEM(entities, k), placeholder_name);
-        if (!place) return -1;
-        int failed = !PyUnicode_Check(place)
-            || emit_grams(g, place, 0, PyUnicode_GET_LENGTH(place), tilde, row, &have_prev) < 0;
-        if (failed && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a placeholder must be a str");
-        Py_DECREF(place);
-        if (failed) return -1;
-        last = end;
-    }
-    return last < n ? emit_grams(g, str, last, n, tilde, row, &have_prev) : 0;
+    g->tilde = tilde;
+    g->have_prev = 0;
+    return walk_row(&g->sink, str, spans, entities);
 }
 
 static PyObject *unit_columns(PyObject *self, PyObject *args)
@@ -322,12 +250,7 @@ static PyObject *unit_columns(PyObject *self, PyObject *args)
                           &spans, &entities))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(plain);
-    if (PyList_GET_SIZE(ascii) != n || (spans != Py_None && (!PyList_Check(spans) || !PyList_Check(entities)
-                                                            || PyList_GET_SIZE(spans) != n
-                                                            || PyList_GET_SIZE(entities) != n))) {
-        PyErr_SetString(PyExc_ValueError, "plain, ascii, spans and entities must be lists of one length");
-        return NULL;
-    }
+    if (check_rows(plain, ascii, spans, entities) < 0) return NULL;
     if (n_features <= 0) {
         PyErr_SetString(PyExc_ValueError, "n_features must be positive");
         return NULL;
@@ -335,21 +258,18 @@ static PyObject *unit_columns(PyObject *self, PyObject *args)
     Mentions mentions = {NULL, 0, NULL, {0}};
     Int64s cols = {NULL, 0, 0};
     int64_t *lengths = PyMem_Malloc((n ? n : 1) * sizeof(int64_t));
-    Grams g = {n_features, &mentions, &cols, PyList_New(0), {0}, {0}, {0}};
+    Grams g = {{grams_unit}, n_features, &mentions, &cols, PyList_New(0), {0}, {0}, {0}, 0, 0, 0};
     PyObject *result = NULL;
     if (!lengths || !g.hits) { PyErr_NoMemory(); goto done; }
     if (mentions_load(&mentions, mention_seq) < 0) goto done;
     for (Py_ssize_t row = 0; row < n; row++) {
         PyObject *u = PyList_GET_ITEM(plain, row), *a = PyList_GET_ITEM(ascii, row);
-        if (!PyUnicode_Check(u) || (a != Py_None && !PyUnicode_Check(a))) {
-            PyErr_SetString(PyExc_TypeError, "unit strings must be str (ascii: str or None)");
-            goto done;
-        }
         PyObject *row_spans = spans == Py_None ? Py_None : PyList_GET_ITEM(spans, row);
         PyObject *row_entities = spans == Py_None ? Py_None : PyList_GET_ITEM(entities, row);
         Py_ssize_t before = cols.len;
-        if (emit_row(&g, u, row_spans, row_entities, 0, row) < 0
-            || emit_row(&g, a == Py_None ? u : a, row_spans, row_entities, 1, row) < 0) goto done;
+        g.row = row;
+        if (grams_row(&g, u, row_spans, row_entities, 0) < 0
+            || grams_row(&g, a == Py_None ? u : a, row_spans, row_entities, 1) < 0) goto done;
         lengths[row] = cols.len - before;
     }
     PyObject *cols_out = int64s_to_bytearray(cols.data, cols.len);
@@ -639,8 +559,6 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "spamguard._speedups"
 
 PyMODINIT_FUNC PyInit__speedups(void)
 {
-    for (int c = 0; c < 256; c++) latin1_blank[c] = (unsigned char)Py_UNICODE_ISSPACE(c);
-    placeholder_name = PyUnicode_InternFromString("placeholder");
-    if (!placeholder_name) return NULL;
+    if (units_init() < 0) return NULL;
     return PyModule_Create(&module);
 }

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 
+from spamguard import _compiled
 from spamguard._gcpause import cyclic_gc_paused
 from spamguard.errors import InputFormatError
 from spamguard.text import lane
@@ -251,7 +252,26 @@ def _shaped(strings: list[tuple[str, str]], done: set[int]) -> list[tuple[str, s
 def _syllable_tokens_batch(norms: list[Normalized], units: list[tuple[str, str] | None] | None = None
                            ) -> list[list[str]]:
     """syllable_tokens() for many messages (``units`` as in :func:`filled_unit_strings_batch`)."""
+    if _KERNEL is not None:
+        return _syllable_tokens_compiled(norms, units)
     return [_tokens(n, u, a) for n, (u, a) in zip(norms, filled_unit_strings_batch(norms, units=units))]
+
+
+_KERNEL = _compiled.load("_tokens")
+
+
+def _syllable_tokens_compiled(norms: list[Normalized], units: list[tuple[str, str] | None] | None
+                              ) -> list[list[str]]:
+    """_syllable_tokens_batch() with the syllable tokens built by the C kernel, which also cuts the entities in
+    and shapes the numbers (except where the strings come filled already)."""
+    pairs, filled = unit_string_pairs(norms, units)
+    spans = [norm.entity_spans if norm.entity_spans and i not in filled else None for i, norm in enumerate(norms)]
+    rows = _KERNEL.unit_tokens([u for u, _ in pairs], [None if a is u else a for u, a in pairs], spans,
+                               [norm.entities for norm in norms])
+    for norm, tokens in zip(norms, rows):
+        if norm.entities or norm.expansions:
+            tokens += extra_tokens(norm)
+    return rows
 
 
 def word_tokens(norm: Normalized) -> list[str]:
