@@ -405,7 +405,9 @@ static PyObject *csr_counts(PyObject *self, PyObject *args)
     counts = PyMem_Malloc((sum_a + sum_b ? sum_a + sum_b : 1) * sizeof(double));
     if (!scratch || !indptr || !indices || !counts) { PyErr_NoMemory(); goto done; }
     Py_ssize_t out = 0;
+    int negative = 0;
     indptr[0] = 0;
+    Py_BEGIN_ALLOW_THREADS  /* plain arrays from here: other threads may run Python meanwhile */
     for (Py_ssize_t r = 0; r < rows; r++) {
         Py_ssize_t n = len_a[r] + len_b[r];
         memcpy(scratch, cols_a, len_a[r] * sizeof(int64_t));
@@ -415,8 +417,8 @@ static PyObject *csr_counts(PyObject *self, PyObject *args)
         int64_t top = 0;
         for (Py_ssize_t k = 0; k < n; k++) top |= scratch[k];
         if (top < 0) {
-            PyErr_SetString(PyExc_ValueError, "negative column");
-            goto done;
+            negative = 1;
+            break;
         }
         int bits = 0;
         while (bits < 63 && (top >> bits)) bits++;
@@ -436,6 +438,11 @@ static PyObject *csr_counts(PyObject *self, PyObject *args)
             }
         }
         indptr[r + 1] = out;
+    }
+    Py_END_ALLOW_THREADS
+    if (negative) {
+        PyErr_SetString(PyExc_ValueError, "negative column");
+        goto done;
     }
     PyObject *p = int64s_to_bytearray(indptr, rows + 1), *i = int64s_to_bytearray(indices, out);
     PyObject *c = PyByteArray_FromStringAndSize((const char *)counts, out * (Py_ssize_t)sizeof(double));
@@ -512,6 +519,7 @@ static PyObject *linear_logits(PyObject *self, PyObject *args)
     /* As NumPy and SciPy order it: w = log1p(count) * idf[col]; norm = sqrt(sum of w * w over the row, in order);
      * w *= 1.0 / max(norm, 1e-12); logits[row] = sum over the row, in order, of w * coef[col]. log1p comes from
      * a table NumPy filled, so it is NumPy's own. */
+    Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t r = 0; r < rows; r++) {
         Py_ssize_t begin = index_at(vp->buf, vp->itemsize, r), end = index_at(vp->buf, vp->itemsize, r + 1);
         double sum = 0.0;
@@ -529,6 +537,7 @@ static PyObject *linear_logits(PyObject *self, PyObject *args)
             for (Py_ssize_t k = 0; k < k_classes; k++) out[k] += w * row[1 + k];
         }
     }
+    Py_END_ALLOW_THREADS
 done:
     while (held-- > 0) PyBuffer_Release(&views[held]);
     return result;
