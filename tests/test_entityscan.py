@@ -1,11 +1,12 @@
 """The compiled kernel of the entity scanner (spamguard._entityscan) against the pure-Python scanner it replaces in
-part: the anchor matches and keyword context against the regexes they are written from, and find_entities /
-find_entities_batch with the kernel against the same functions without it (identical entities: kind, span, text,
-placeholder, attrs)."""
+part: the anchor matches, keyword context and number shapes against the regexes they are written from, and
+find_entities / find_entities_batch with the kernel (its scan()) against the same functions without it (identical
+entities: kind, span, text, placeholder, attrs)."""
 
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import time
 
@@ -108,6 +109,53 @@ TRICKY = [
     "số dư 12.345đ", "thưởng 1.000.000", "phí 15,000", "gd 3.000.000", "ps +1,000,000", "is 1234", "la ma 445566",
     "2tr/thang", "1tr5/ngay", "0912345678 0912345678", "0912345678500k", "500k0912345678", "x0912345678",
     "vcb.com.vn/0912345678", "a.b.c.d.e.f.g.h.i.j.k.com", "Ａ", "TK:0123456789 STK 987654321 so tk:111222333",
+    # the shapes scan() settles in C: phones
+    "+84 (0) 912 345 678", "+84(0)912345678", "(+84)912345678", "+84.912.345.678", "+ 84 912-345-678", "84-912-345-678",
+    "84 912 345 6789", "0084.912.345.678", "(0)912345678", "(0912) 345 678", "0912 345 6789", "09123456789",
+    "091234567", "0912.345.67.8", "0912..345.678", "0912 345 678.5", "0912 345 678,5", "0912 345 678-5",
+    "0912345678 k", "0912345678k", "0912345678 trieu", "0912345678 tram", "0912345678đ", "0912345678_", "x0912345678",
+    ".0912345678", ",0912345678", "+0912345678", "1.0912345678", "(024) 3824 5678", "(024)38245678", "024) 3824 5678",
+    "024 .3824 .5678", "024 3824 567", "+84 24 3824 5678", "+84 (24) 3824 5678", "1900 1234 5678", "1900.12.34",
+    "1900-123456", "19001234567", "18001234", "1800 12345 6", "+1 415 555 0100 1234", "+84 ٣12 345 678",
+    "0٣12345678", "091234567٣", "0912 345 678 ٣", "+44 20 7946 0958 k", "+ 1 2345678", "+12345", "+0 1234567",
+    "+84 912 345 678\x1e+84 912 345 678", "lh +84912345678.", "(+84) 912-345-678 (zalo)", "sdt:0912345678,",
+    "so 84912345678", "84 0912345678", "849123456780", "+84 8", "(+84", "+84)", "0912\t345\t678", "0912\xa0345\xa0678",
+    # dates and times
+    "27/03/2025", "27/03/25", "27/3", "7/3", "27-03", "27-03-2025", "27.03.2025", "27.3.2025", "2025-03-27", "2025-3-7",
+    "03/2025", "3/2025", "10:20", "10:20:30", "10:60", "25:00", "24:00", "10h30", "10h", "10h30p", "10h30ph", "7h-9h",
+    "7h - 9h", "7h -9h30", "10:20 27/03/2025", "10:20, 27/03/2025", "10h ngày 27/3", "10h, ngay 27/03", "27/03 lúc 10h",
+    "27/03/2025, luc 10:20", "27/03/2025 lúc10h", "1/2 3/4", "32/01", "00/01", "31/13", "01/00", "27/03/2025/1",
+    "27/03:", "10:20%", "10h30a", "10:2", "1:20", "٣:20", "1٣:20", "27/0٣", "27/03/2٣25", "x10:20", "10:20.5", "10:20-5",
+    "10:20-11:30", "10:20 - 11:30 27/03", "ngày 27/03/2025", "hôm nay 27-03 lúc 7h30", "từ 7h-21h hàng ngày",
+    "10:20\x1e27/03", "27/03\x1e10:20", "15/3-20/3", "2025-12-31 23:59", "8/3 2025", "27/03 luc 10:20:30",
+    # masked numbers, OTP, USSD, shortcodes
+    "0377xxx295", "0377***295", "0123***456", "(0377xxx295)", "0377xxx2951", "0377xxxxxxxxxxx295", "123456789xx12",
+    "12xx1234567", "12x12", "12xx1", "12xx12x", "12xx12*", "a12xx12", "+12xx12", "*12xx12", "0٣77xxx295",
+    "the 0377xxx295 da", "tk 0123***456", "482913 la ma", "482913 là mã xác thực", "482913 is your code",
+    "4829 is the code", "482913  la ma", "482913    la ma", "482913 la mat", "482913\tla ma", "4829135 la ma",
+    "482913456 la ma", "123 la ma", "a482913 la ma", ".482913 la ma", "482913 là mã\x1e", "*101#", "*101*1#", "*101*1*2*3*4#",
+    "*101*1*2*3*4*5#", "*1#", "*12345#", "a*101#", "**101#", "#*101#", "bam *100*0912345678#", "*101", "*101#1",
+    "goi 123", "goi 1234 de", "goi 123456", "goi 1234k", "goi 1234 k", "goi 1234.5", "goi 1234_", "goi 12٣4",
+    "gui 8088 de nhan", "nhắn tin 1234 gửi 8088", "goi 0912345678", "lh 0912345678 zalo", "so du 1234 k",
+    # numbers glued to letters, at message starts and ends, "84", the separator
+    "abc0912345678", "0912345678abc", "0912345678", "10:20", "27/03", "a1", "1a", "84", "84 ", " 84", "84a", "8 4",
+    "84\x1e", "\x1e84", "12\x1e34", "0912345678\x1e", "\x1e0912345678", "10h\x1e", "1\x1e2", "12 k\x1e",
+    "1 t", "2 d", "50,000 diem", "198 de", "1oo.ooo.ooo", "3ootr", "1.8oo.oood", "5ok/nguoi", "96ok-vip.top",
+    "$5", "$ 5", "+$5", "(*5", "+(84) 912345678", "*0912345678", "$0912345678", "1.2.3.4 0912345678",
+    # keywords that claim a number: near, far, glued, with words between, cut by the entity before
+    "tk 0123456789", "tk.0123456789", "tk=0123456789", "tk#0123456789", "tk-0123456789", "tk: 0123456789",
+    "1tk 0123456789", "atk 0123456789", "tk tk 0123456789", "so tk cua ban: 0123456789", "stk 1903 4567 8901 23",
+    "stk 1903.4567.8901", "stk 123 456 789 k", "stk 123-456-789-012-345", "stk 0123xx4567", "tk 0123456789012345678901234",
+    "so tai khoan   0011004567890", "tai khoan cua quy khach la 0011004567890", "tk" + " a" * 6 + " 0123456789",
+    "tk" + " a" * 7 + " 0123456789", "tk " + "x" * 50 + " 0123456789", "tk" + " " * 46 + "- 0123456789",
+    "gui 8088", "gui 80881", "gui 80 88", "gui 8088k", "gui 6789", "goi 7777 de", "nhan tin gui 1544 ngay",
+    "sms 123", "sms: 12345", "bam 1234", "dial 999", "ma otp 123 456", "ma otp 123 4567", "ma otp 1234 k",
+    "otp 12345678", "otp 123456789", "ma otp la 123456", "ma otp cua ban 482913", "code: 4821", "is 4821",
+    "mã otp: 889900.", "thue bao 0912xxx678", "thue bao 09xx678", "sdt 091xxxx678", "sđt: 0912***678", "sdt 0912345678",
+    "thue bao 0912xxxxxxx678", "so du 1.234.567", "so du: 12,345,678 vnd", "gia 199.000", "phi 15,000 d",
+    "0912345678 tk 0123456789", "500k tk 0123456789", "tk 500k 0123456789", "tk,0123456789", "tk:,0123456789",
+    "tk\x1e0123456789", "tk \x1e 0123456789", "tk\t0123456789", "TK 0123456789\x1eSTK 0123456789",
+    "lh 1900 1234", "lh 19001234", "goi 1900 1234", "goi 18001090", "tổng đài 1900 1234", "hotline: 1800 1090",
 ]
 
 
@@ -196,6 +244,59 @@ def test_keyword_context_is_the_regex(words, sep, shift):
         assert _kernel_context(text, at) == _reference_context(text, at)
 
 
+# ---- the number shapes of scan() against their regexes -----------------------------------------------------
+
+_SHAPE_PIECES = ["0", "1", "2", "3", "5", "7", "8", "9", "4", "6", " ", ".", "-", "(", ")", "+", "*", "#", "x", ":", "/",
+                 "h", ",", "+84 ", "(+84)", "0084", "84", "(0)", "1900", "1800", "091", "0912", "345", "678", "(024)",
+                 "28", "ngày ", "lúc ", " là mã", " is your", "p", "ph", "\t", "\xa0", "٣", "a", "k", " k", "đ", "tr",
+                 "_", "%", "2025", "27/03", "10:20", "10h30", "\x1e", "é", "triệu", "dong", "usd", "o", "123",
+                 "1234", "12345", "123456", "1234567", " 123", ".456", "-789", "xx", "***"]
+
+
+def _shape_regexes():
+    shapes = P.shapes()
+    return {"phone": shapes["phone"], "datetime": shapes["datetime"], "masked": shapes["masked"],
+            "otpsfx": shapes["otpsfx"], "ussd": shapes["ussd"], "shortcode": P.number_for("shortcode"),
+            "otp_number": P.number_for("otp"), "masked_number": P.number_for("phone"),
+            "account_number": P.number_for("account")}
+
+
+def _check_shapes(text):
+    regexes, money = _shape_regexes(), P.shapes()["money"]
+    for at in range(len(text) + 1):
+        for name, regex in regexes.items():
+            if name == "masked" and not (at < len(text) and text[at].isdecimal()):
+                continue  # the C matcher starts at a digit (scan() calls it there)
+            m = regex.match(text, at)
+            assert kernel.shape(name, text, at) == (m.end() if m else None), (name, text, at)
+        if at < len(text) and text[at] in "0123456789" and money.match(text, at):
+            assert kernel.shape("money", text, at), (text, at)  # "cannot match" must be right; "may" is free
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_shapes_of_tricky_cases_are_the_regexes(text):
+    _check_shapes(E._lower(text))
+
+
+def test_shapes_of_random_strings_are_the_regexes():
+    rng = random.Random(20261126)
+    for _ in range(6000):
+        _check_shapes("".join(rng.choice(_SHAPE_PIECES) for _ in range(rng.randint(1, 25))))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SHAPE_PIECES), max_size=25).map("".join))
+def test_shapes_are_the_regexes(text):
+    _check_shapes(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SHAPE_PIECES + TRICKY[150:]), max_size=12).map(" ".join))
+def test_shape_heavy_text_is_the_same(text):
+    _same_single(text)
+    _same_batch([text, text[::-1], text.upper()])
+
+
 # ---- bad arguments, big inputs --------------------------------------------------------------------------------
 
 def test_bad_arguments_raise_not_crash():
@@ -238,6 +339,67 @@ def test_bad_arguments_raise_not_crash():
         kernel.entities(found, "abc", [], Entity, E.PLACEHOLDERS)
     with pytest.raises(KeyError):
         kernel.entities([("nope", 0, 3, {})], "abc", None, Entity, E.PLACEHOLDERS)
+    with pytest.raises(ValueError):
+        kernel.shape("phone", "0912345678", 11)
+    with pytest.raises(ValueError):
+        kernel.shape("nope", "0912345678", 0)
+    with pytest.raises(TypeError):
+        kernel.shape("phone", b"0912345678", 0)
+
+
+def test_scan_bad_arguments_raise_not_crash():
+    helpers = E._regexes().kernel
+    scanner = E._Scanner("lh 0912345678 500k")
+    with pytest.raises(TypeError):
+        kernel.scan(b"0912", scanner, helpers)
+    with pytest.raises(TypeError):
+        kernel.scan("0912", scanner, list(helpers))
+    with pytest.raises(TypeError):
+        kernel.scan("0912", scanner, helpers[:4])
+    with pytest.raises(TypeError):
+        kernel.scan("0912", scanner, (helpers[0], 1, 2, 3, 4))
+    with pytest.raises(TypeError):
+        kernel.scan("0912", scanner, (["lh"],) + helpers[1:])
+    with pytest.raises(AttributeError):
+        kernel.scan("0912345678", object(), helpers)
+
+    class Odd:
+        out, floor = (), 0
+    with pytest.raises(TypeError):
+        kernel.scan("0912345678", Odd(), helpers)
+    Odd.out, Odd.floor = [], "0"
+    with pytest.raises(TypeError):
+        kernel.scan("0912345678", Odd(), helpers)
+    Odd.floor = -1
+    with pytest.raises(ValueError):
+        kernel.scan("0912345678", Odd(), helpers)
+    Odd.floor = 0
+    with pytest.raises(AttributeError):
+        kernel.scan("vcb.com", Odd(), helpers)  # no link() to hand the link to
+    Odd.link = lambda self, at: -1
+    with pytest.raises(ValueError):
+        kernel.scan("vcb.com", Odd(), helpers)
+    Odd.link = lambda self, at: "x"
+    with pytest.raises(TypeError):
+        kernel.scan("vcb.com", Odd(), helpers)
+    with pytest.raises(TypeError):  # an attrs helper that gives no dict
+        kernel.scan("0912345678", Odd(), (helpers[0], lambda raw, masked: None) + helpers[2:])
+    with pytest.raises(ZeroDivisionError):  # its own error goes through
+        kernel.scan("0912345678", Odd(), (helpers[0], lambda raw, masked: 1 / 0) + helpers[2:])
+    assert kernel.scan("", E._Scanner(""), helpers) == []
+
+
+def test_scan_remembers_attrs_only_per_helper():
+    helpers = E._regexes().kernel
+    text = "lh 0912345678 luc 10:20 nap 500k"
+    first = kernel.scan(text, E._Scanner(text), helpers)
+    assert kernel.scan(text, E._Scanner(text), helpers) == first
+    other = (helpers[0], lambda raw, masked: {"raw": raw}, lambda raw: {"when": raw},
+             lambda number, unit, sub: {"n": number}, helpers[4])
+    found = kernel.scan(text, E._Scanner(text), other)
+    assert [attrs for _, _, _, attrs in found] == [{"raw": "0912345678"}, {"when": "10:20"}, {"n": "500"}]
+    again = kernel.scan(text, E._Scanner(text), helpers)
+    assert again == first and all(a is not b for (*_, a), (*_, b) in zip(again, first))  # fresh copies
 
 
 def test_entities_are_real_frozen_entities():
@@ -263,3 +425,9 @@ def test_a_one_megabyte_message_finishes_in_seconds(kind):
         kernel.anchors(worst, True)
         kernel.context(worst, len(worst), P.context_keywords())
         assert time.perf_counter() - start < 5
+    for piece in ("0", "0912345678", "+84 ", "1/1/2025 ", "10:20-", "*1*1", "12xx", "1 k ", "tk 1234 ", "84 9",
+                  "0 . ", "1900 1", "1234 la ma "):
+        worst = (piece * (1_000_000 // len(piece) + 1))[:1_000_000]
+        start = time.perf_counter()
+        E.find_entities(worst)
+        assert time.perf_counter() - start < 20, piece

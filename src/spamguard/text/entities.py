@@ -28,9 +28,9 @@ from typing import Any
 from spamguard import _compiled
 from spamguard.errors import InputFormatError
 from spamguard.text import entity_patterns as P
-from spamguard.text.datetimes import datetime_attrs, datetime_tokens
+from spamguard.text.datetimes import _datetime_attrs, datetime_attrs, datetime_tokens
 from spamguard.text.money import money_attrs, money_tokens
-from spamguard.text.phones import phone_attrs, phone_tokens
+from spamguard.text.phones import _phone_attrs, phone_attrs, phone_tokens
 from spamguard.text.types import Entity
 from spamguard.text.urls import is_freemail, is_shortener, path_only_tlds, url_attrs, url_tokens
 
@@ -127,12 +127,19 @@ def _claimed_as(keyword: str, between: str) -> str | None:
     return kind
 
 
+@functools.lru_cache(maxsize=4096)
+def _claimed(keyword: str, between: str) -> str | None:
+    """``_claimed_as`` given the keyword and the words between as they stand in the text (not reversed)."""
+    return _claimed_as(keyword[::-1], between[::-1])
+
+
 class _Regexes:
     """The compiled patterns, fetched once for all scans (the ``P`` getters are cached, but a call and a dict lookup
     per number add up on the hot path)."""
 
     __slots__ = ("anchor", "money_groups", "ip", "phone", "money", "masked", "ussd", "otpsfx", "datetime",
-                 "reverse_host", "forward_url", "reverse_scheme", "context", "last_words", "number_for", "keywords")
+                 "reverse_host", "forward_url", "reverse_scheme", "context", "last_words", "number_for", "keywords",
+                 "kernel")
 
     def __init__(self) -> None:
         self.anchor = P.anchor()
@@ -145,6 +152,9 @@ class _Regexes:
         self.last_words = P.keyword_last_words()
         self.number_for = {kind: P.number_for(kind) for kind in P.keywords()}
         self.keywords = P.context_keywords()  # for the C kernel's context()
+        # what _entityscan.scan() calls: the cached attrs functions (it copies their dicts, as phone_attrs and
+        # datetime_attrs do), and _claimed on the keyword it finds before a number
+        self.kernel = (self.keywords, _phone_attrs, _datetime_attrs, _unit_money, _claimed)
 
 
 @functools.cache
@@ -173,8 +183,8 @@ class _Scanner:
         return end
 
     def run(self) -> list[tuple[str, int, int, dict[str, Any]]]:
-        if _entityscan is not None:
-            return self.run_compiled(_entityscan.anchors(self.low, True))
+        if _entityscan is not None:  # this loop in C, with the common outcomes of number(), quick_money() and
+            return _entityscan.scan(self.low, self, self.rx.kernel)  # keyword(); it calls link() and them for the rest
         low, pos = self.low, 0
         money_groups = self.rx.money_groups
         for m in self.rx.anchor.finditer(low):
@@ -187,20 +197,6 @@ class _Scanner:
             else:
                 u, n, s = money_groups[unit_group]
                 pos = self.quick_money(at, m.start(u), m.end(), m.group(n), m.group(s)) or self.number(at, m.start(u))
-        return self.out
-
-    def run_compiled(self, anchors: list[tuple[int, int, int, str | None, str | None]]) -> list[
-            tuple[str, int, int, dict[str, Any]]]:
-        """``run`` over the anchors the C kernel found (the same matches; minus short digit runs that ``number``
-        would only step past, see ``_entityscan.c``)."""
-        low, pos = self.low, 0
-        for at, end, unit_start, unit, sub in anchors:
-            if at < pos:
-                continue  # inside the entity just read
-            if unit_start < 0:
-                pos = self.number(at, end) if low[at] in _DIGITS else self.link(at)
-            else:
-                pos = self.quick_money(at, unit_start, end, unit, sub) or self.number(at, unit_start)  # type: ignore[arg-type]
         return self.out
 
     def quick_money(self, at: int, num_end: int, end: int, unit: str, sub: str | None) -> int:
