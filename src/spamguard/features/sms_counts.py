@@ -7,6 +7,10 @@ placeholder) is looked up once in a table that remembers the hashed columns of "
 the pairs ("a_b", "~a_b") come from a table keyed by the two unit ids, computed with NumPy for the whole batch.
 Only the few tokens beside the syllables are still strings. The matrix is identical to
 ``hash_tokens([a.tokens for a in analyze(texts, senders)], n_features)`` (tested), so no retraining is needed.
+
+With the compiled kernels (``spamguard._speedups``, see :mod:`spamguard._compiled`) the syllable tokens are hashed
+in C straight from the unit strings, with no tables (so no lock and no table memory), and the rows are counted in
+C: :func:`_count_matrix_compiled`. The NumPy tables are the fallback.
 """
 
 from __future__ import annotations
