@@ -129,7 +129,7 @@ def main() -> None:
     size_mb = spamguard.registry.shipped_model_path("sms").stat().st_size / 1e6
     from spamguard import _compiled
 
-    kernels = [name for name in ("_speedups", "_lanescan", "_entityscan") if _compiled.load(name) is not None]
+    kernels = [name for name in _compiled.KERNELS if _compiled.load(name) is not None]
     lines = [
         f"Command: `python benchmarks/bench_sms.py` (one core: RAYON/OMP/OPENBLAS threads = 1; load average "
         f"{load[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end)",

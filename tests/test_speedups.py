@@ -227,3 +227,13 @@ def test_cutting_entities_in_equals_cutting_the_string_first(unit_str, cuts):
 def test_unit_columns_rejects_bad_cuts(spans, entities, error):
     with pytest.raises(error):
         kernels.unit_columns(["abc def"], [None], 2**10, (), spans, entities)
+
+
+def test_every_kernel_source_is_listed_and_loads():
+    from pathlib import Path
+
+    if os.environ.get("SPAMGUARD_PURE_PYTHON"):
+        pytest.skip("kernels switched off on purpose")
+    sources = {p.stem for p in (Path(_compiled.__file__).parent).glob("_*.c")}
+    assert sources == set(_compiled.KERNELS)
+    assert all(_compiled.load(name) is not None for name in _compiled.KERNELS)

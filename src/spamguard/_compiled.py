@@ -23,4 +23,6 @@ def load(name: str) -> ModuleType | None:
         return None
 
 
+KERNELS = ("_speedups", "_tokens", "_lanescan", "_entityscan")  # one per src/spamguard/<name>.c
+
 speedups: ModuleType | None = load("_speedups")
