@@ -69,15 +69,16 @@ def test_a_batch_with_many_distinct_wide_words_grows_the_word_table(monkeypatch)
 
 @needs_kernel
 @pytest.mark.parametrize("args, error", [
-    ((b"ab", b"ab", [3], (b"a",), lane._DECODE, lane._CLASSES), ValueError),
-    ((b"ab", b"ab", [-1], (b"a",), lane._DECODE, lane._CLASSES), ValueError),
-    ((b"ab", b"ab", [2], (b"",), lane._DECODE, lane._CLASSES), TypeError),
-    ((b"ab", b"ab", [2], ("a",), lane._DECODE, lane._CLASSES), TypeError),
-    ((b"ab", b"ab", [2], (b"a",), "abc", lane._CLASSES), ValueError),
-    ((b"ab", b"ab", [2], (b"a",), lane._DECODE, b"x"), ValueError),
-    ((b"ab", b"abc", [2], (b"a",), lane._DECODE, lane._CLASSES), ValueError),
-    ((b"ab", b"ab", ["2"], (b"a",), lane._DECODE, lane._CLASSES), TypeError),
-    (("ab", b"ab", [2], (b"a",), lane._DECODE, lane._CLASSES), TypeError),
+    ((b"ab", b"ab", [3], (b"a",), ("a",), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [-1], (b"a",), ("a",), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [2], (b"",), ("",), lane._DECODE, lane._CLASSES), TypeError),
+    ((b"ab", b"ab", [2], ("a",), ("a",), lane._DECODE, lane._CLASSES), TypeError),
+    ((b"ab", b"ab", [2], (b"a",), ("a",), "abc", lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [2], (b"a",), ("a", "b"), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", [2], (b"a",), ("a",), lane._DECODE, b"x"), ValueError),
+    ((b"ab", b"abc", [2], (b"a",), ("a",), lane._DECODE, lane._CLASSES), ValueError),
+    ((b"ab", b"ab", ["2"], (b"a",), ("a",), lane._DECODE, lane._CLASSES), TypeError),
+    (("ab", b"ab", [2], (b"a",), ("a",), lane._DECODE, lane._CLASSES), TypeError),
 ])
 def test_unit_words_rejects_bad_arguments(args, error):
     with pytest.raises(error):
@@ -95,3 +96,10 @@ def test_obfuscation_flags_rejects_bad_arguments(args, error):
     with pytest.raises(error):
         KERNEL.obfuscation_flags(*args)
 
+
+
+def test_a_batch_whose_lower_case_changes_length_takes_the_general_path_for_all():
+    from spamguard.text import normalize, normalize_batch
+
+    batch = ["İstanbul ko dc", "xin chao ko", "0ng ba"]  # "İ" lowers to two characters
+    assert normalize_batch(batch) == [normalize(t) for t in batch]

@@ -218,11 +218,12 @@ static int key_stands_alone(const unsigned char *text, Py_ssize_t n, Py_ssize_t 
 static PyObject *unit_words(PyObject *self, PyObject *args)
 {
     Py_buffer units, text;
-    PyObject *lengths, *keys, *decode, *classes_obj;
-    if (!PyArg_ParseTuple(args, "y*y*OO!US", &units, &text, &lengths, &PyTuple_Type, &keys, &decode, &classes_obj))
+    PyObject *lengths, *keys, *names, *decode, *classes_obj;
+    if (!PyArg_ParseTuple(args, "y*y*OO!O!US", &units, &text, &lengths, &PyTuple_Type, &keys, &PyTuple_Type, &names,
+                          &decode, &classes_obj))
         return NULL;
     const unsigned char *classes = (const unsigned char *)PyBytes_AS_STRING(classes_obj);
-    PyObject *fast = NULL, *hits = NULL, *words = NULL, *result = NULL;
+    PyObject *fast = NULL, *hits = NULL, *words = NULL, *result = NULL, *places = NULL;
     WordTable key_table = {NULL, 0}, seen = {NULL, 0};
     Py_ssize_t n_keys = PyTuple_GET_SIZE(keys);
     if (PyUnicode_GET_LENGTH(decode) != 256 || PyBytes_GET_SIZE(classes_obj) != 256) {
@@ -231,6 +232,10 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
     }
     if (text.len != units.len) {
         PyErr_SetString(PyExc_ValueError, "the text and its unit bytes differ in length");
+        goto done;
+    }
+    if (PyTuple_GET_SIZE(names) != n_keys) {
+        PyErr_SetString(PyExc_ValueError, "keys and names differ in length");
         goto done;
     }
     fast = PySequence_Fast(lengths, "lengths must be a sequence of ints");
@@ -248,7 +253,7 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
         Slot *s = table_find(&key_table, p, n, h);
         if (s->len == 0) *s = (Slot){h, p, n, k};
     }
-    hits = PyList_New(0);
+    hits = PyDict_New();
     words = PySet_New(NULL);
     if (!hits || !words) goto done;
     const unsigned char *data = units.buf;
@@ -272,8 +277,9 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
             uint64_t h = fnv1a(w, len);
             Slot *key = table_find(&key_table, w, len, h);
             if (key->len && key_stands_alone(message, n, start - at, i - at, classes)) {
-                PyObject *hit = Py_BuildValue("(nnnn)", m, start - at, i - at, key->value);
-                if (!hit || PyList_Append(hits, hit) < 0) { Py_XDECREF(hit); goto done; }
+                if (!places && !(places = PyList_New(0))) goto done;
+                PyObject *hit = Py_BuildValue("(nnO)", start - at, i - at, PyTuple_GET_ITEM(names, key->value));
+                if (!hit || PyList_Append(places, hit) < 0) { Py_XDECREF(hit); goto done; }
                 Py_DECREF(hit);
             }
             if (wide) {
@@ -297,6 +303,13 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
                 }
             }
         }
+        if (places) {
+            PyObject *key = PyLong_FromSsize_t(m);
+            int failed = !key || PyDict_SetItem(hits, key, places) < 0;
+            Py_XDECREF(key);
+            Py_CLEAR(places);
+            if (failed) goto done;
+        }
         at += n + 1;  /* the separator */
     }
     result = PyTuple_Pack(2, hits, words);
@@ -304,6 +317,7 @@ done:
     PyMem_Free(key_table.slots);
     PyMem_Free(seen.slots);
     Py_XDECREF(hits);
+    Py_XDECREF(places);
     Py_XDECREF(words);
     Py_XDECREF(fast);
     PyBuffer_Release(&units);
@@ -317,9 +331,9 @@ static PyMethodDef methods[] = {
      "One byte per message of the joined accent-free lane bytes (messages of the given lengths, each followed by\n"
      "one separator byte): bit 1 leetspeak, 2 a letter O in a number, 4 spaced letters, 8 repeated letters."},
     {"unit_words", unit_words, METH_VARARGS,
-     "unit_words(units, text, lengths, keys, decode, classes) -> (hits, wide_words)\n\n"
+     "unit_words(units, text, lengths, keys, names, decode, classes) -> (places, wide_words)\n\n"
      "In joined unit bytes (messages of the given lengths, each followed by one separator byte; words are runs of\n"
-     "non-blank bytes) and the lane bytes of their text: (message, start, end, key index) for each key found as a\n"
+     "non-blank bytes) and the lane bytes of their text: per message, the (start, end, name) of each key found as a\n"
      "word that stands alone in the text (not glued to @$_ before or @_ after, not right after a number), and the\n"
      "set of distinct words with a byte >= 0x80, decoded through the 256 characters of ``decode``. ``classes``\n"
      "marks each byte: 1 blank, 2 digit."},

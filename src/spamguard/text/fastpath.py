@@ -39,7 +39,7 @@ def _obfuscated(text: str, entities: list[Entity], flags: tuple[bool, bool, bool
     return _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
 
 
-_TEEN_KEYS = sorted(TEENCODE_KEYS)
+_TEEN_KEYS = tuple(sorted(TEENCODE_KEYS))
 _TEEN_KEYS_LANE = tuple(lane.encode(k) or b"\x00" for k in _TEEN_KEYS)  # (a key outside the lane matches nothing)
 
 
@@ -73,12 +73,10 @@ class _WordChecks(NamedTuple):
 
 
 def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[int]) -> _WordChecks:
-    found = lane.words_batch(units, data, lengths, _TEEN_KEYS_LANE)
+    found = lane.words_batch(units, data, lengths, _TEEN_KEYS_LANE, _TEEN_KEYS)
     hits_by_message: dict[int, set[str]] = {}
     if found is not None:
-        places: dict[int, list[tuple[int, int, str]]] = {}
-        for i, start, end, k in found[0]:
-            places.setdefault(i, []).append((start, end, _TEEN_KEYS[k]))
+        places = found[0]
         # Only words with a letter outside ASCII can carry a tone mark, misplaced or not.
         suspects = _n.tone_suspects(found[1])
         if not suspects:
@@ -144,6 +142,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
     if len(low) != len(joined):
         lowered = [None] * len(texts)  # odd characters: every message lowers itself
         general = set(range(len(texts)))
+        checks = _WordChecks(None, {}, set())
     else:
         lowered = low.split(_SEP)
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
@@ -164,14 +163,20 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     out = []
     zero = _n._ZERO
+    places = checks.places
     for i, raw in enumerate(texts):
         ents = per_message[i]
         if i in general:
             offsets, counts = states.get(i, (None, dict(zero)))
             out.append(_n._finish(raw, cleaned[i], lowered[i] if offsets is None else None, offsets, counts, ents))
+            continue
+        text = lowered[i]
+        spans = [(e.start, e.end) for e in ents]
+        if places is not None:  # the kernel's places, without a call per message when there are none
+            found = places.get(i)
+            expansions = expansions_at(found, spans) if found else []
         else:
-            text = lowered[i]
-            spans = [(e.start, e.end) for e in ents]
-            out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], list(range(len(text))),
-                                  ents, dict(zero), checks.expansions(i, text, unit_strs[i], spans), spans))
+            expansions = checks.expansions(i, text, unit_strs[i], spans)
+        out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], list(range(len(text))),
+                              ents, dict(zero), expansions, spans))
     return out

@@ -206,12 +206,12 @@ def obfuscation_flags_batch(folded: bytes, lengths: list[int]) -> dict[int, tupl
 _CLASSES = bytes((1 if c.isspace() else 0) | (2 if c.isdigit() else 0) for c in _DECODE)
 
 
-def words_batch(units: bytes, data: bytes, lengths: list[int], keys: tuple[bytes, ...]
-                ) -> tuple[list[tuple[int, int, int, int]], set[str]] | None:
+def words_batch(units: bytes, data: bytes, lengths: list[int], keys: tuple[bytes, ...], names: tuple[str, ...]
+                ) -> tuple[dict[int, list[tuple[int, int, str]]], set[str]] | None:
     """In the unit bytes of a batch and the lane bytes ``data`` of its text (messages of the given lengths joined
-    by one separator byte): ``(message, start, end, key index)`` for each key (lane bytes) found as a word that
-    stands alone in the text (see teencode.expansions_in_units), and the distinct words that are not ASCII.
-    None when the compiled kernel is not there (the caller splits the messages itself)."""
+    by one separator byte): per message, ``(start, end, name)`` of each key (lane bytes; ``names`` are theirs)
+    found as a word that stands alone in the text (see teencode.expansions_in_units), and the distinct words that
+    are not ASCII. None when the compiled kernel is not there (the caller splits the messages itself)."""
     if _KERNEL is None:
         return None
-    return _KERNEL.unit_words(units, data, lengths, keys, _DECODE, _CLASSES)
+    return _KERNEL.unit_words(units, data, lengths, keys, names, _DECODE, _CLASSES)
