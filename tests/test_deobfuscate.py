@@ -188,7 +188,7 @@ def _batch_flags(raws):
 def test_batch_flags_are_each_messages_own_flags(flag_kernel, order) -> None:
     raws = RAW_FLAG_CASES[::order]
     batch, folded = _batch_flags(raws)
-    expected = {i: lane.obfuscation_flags(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags(f))}
+    expected = {i: lane.obfuscation_flags_py(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags_py(f))}
     assert batch == expected
 
 
@@ -196,7 +196,7 @@ def test_batch_flags_are_each_messages_own_flags(flag_kernel, order) -> None:
 @given(st.lists(st.text(alphabet="a0o1@$ .-_*|,3x9ệ", max_size=14), max_size=5))
 def test_batch_flags_equal_single_message_flags_on_arbitrary_lane_text(flag_kernel, raws) -> None:
     batch, folded = _batch_flags(raws)
-    assert batch == {i: lane.obfuscation_flags(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags(f))}
+    assert batch == {i: lane.obfuscation_flags_py(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags_py(f))}
 
 
 def test_a_batch_normalizes_a_message_that_starts_with_leetspeak_as_alone() -> None:
@@ -206,3 +206,10 @@ def test_a_batch_normalizes_a_message_that_starts_with_leetspeak_as_alone() -> N
 
     batch = ["xin chao", "0ng ba noi", "c0n ga"]
     assert [n.text for n in normalize_batch(batch)] == [normalize(t).text for t in batch]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="a0o1@$ .-_*|,3x9ệ", max_size=20))
+def test_one_message_flags_equal_the_python_definition(flag_kernel, raw) -> None:
+    folded = lane.fold(lane.encode(raw))
+    assert lane.obfuscation_flags(folded) == lane.obfuscation_flags_py(folded)

@@ -172,6 +172,13 @@ def repeat_runs(folded: bytes) -> list[tuple[int, int]]:
 
 def obfuscation_flags(folded: bytes) -> tuple[bool, bool, bool, bool]:
     """Which de-obfuscation steps may apply to one message: (leet, O in a number, spaced, repeated letters)."""
+    if _KERNEL is not None:  # the slow path asks this once per de-obfuscation round
+        return _UNPACKED[_KERNEL.obfuscation_flags(folded, (len(folded),), _FLAG_TABLES)[0]]
+    return obfuscation_flags_py(folded)
+
+
+def obfuscation_flags_py(folded: bytes) -> tuple[bool, bool, bool, bool]:
+    """:func:`obfuscation_flags` in Python: the definition the kernel is tested against."""
     cls = " " + folded.translate(_LEET_CLS).decode("latin-1") + " "
     leet = "a0a" in cls or "a00a" in cls or "aa0 " in cls or " 0aa" in cls or "a@a" in cls  # _LEET_NEEDLES
     digits = folded.translate(_DIGIT0).decode("latin-1")
@@ -196,7 +203,7 @@ def obfuscation_flags_batch(folded: bytes, lengths: list[int]) -> dict[int, tupl
     out = {}
     at = 0
     for i, n in enumerate(lengths):
-        flags = obfuscation_flags(folded[at:at + n])
+        flags = obfuscation_flags_py(folded[at:at + n])
         if any(flags):
             out[i] = flags
         at += n + 1
