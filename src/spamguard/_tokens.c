@@ -33,7 +33,22 @@ static int token_unit(UnitSink *sink, PyObject *str, int kind, const void *data,
     return failed;
 }
 
-/* prefix + a, or prefix + a + "_" + b when b is given (prefix 0: none). */
+/* Copy the characters of ``src`` into ``out`` from position ``at`` (``out``'s kind is at least ``src``'s). */
+static inline void copy_into(PyObject *out, Py_ssize_t at, PyObject *src)
+{
+    int kind = PyUnicode_KIND(out), src_kind = PyUnicode_KIND(src);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(src);
+    void *data = PyUnicode_DATA(out);
+    const void *from = PyUnicode_DATA(src);
+    if (kind == src_kind) {
+        memcpy((char *)data + at * kind, from, n * kind);
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) PyUnicode_WRITE(kind, data, at + i, PyUnicode_READ(src_kind, from, i));
+    }
+}
+
+/* prefix + a, or prefix + a + "_" + b when b is given (prefix 0: none). Built in place: PyUnicode_Concat and
+ * PyUnicode_CopyCharacters check more than tokens need and made the kernel twice as slow. */
 static PyObject *joined(Py_UCS4 prefix, PyObject *a, PyObject *b)
 {
     Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = b ? PyUnicode_GET_LENGTH(b) : 0;
@@ -42,34 +57,43 @@ static PyObject *joined(Py_UCS4 prefix, PyObject *a, PyObject *b)
     if (b && PyUnicode_MAX_CHAR_VALUE(b) > maxchar) maxchar = PyUnicode_MAX_CHAR_VALUE(b);
     PyObject *out = PyUnicode_New(n, maxchar < 127 ? 127 : maxchar);
     if (!out) return NULL;
-    if (prefix) PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), 0, prefix);
-    if (PyUnicode_CopyCharacters(out, at, a, 0, la) < 0) { Py_DECREF(out); return NULL; }
+    int kind = PyUnicode_KIND(out);
+    void *data = PyUnicode_DATA(out);
+    if (prefix) PyUnicode_WRITE(kind, data, 0, prefix);
+    copy_into(out, at, a);
     if (b) {
-        PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), at + la, '_');
-        if (PyUnicode_CopyCharacters(out, at + la + 1, b, 0, lb) < 0) { Py_DECREF(out); return NULL; }
+        PyUnicode_WRITE(kind, data, at + la, '_');
+        copy_into(out, at + la + 1, b);
     }
     return out;
 }
 
-static int append_new(PyObject *list, PyObject *item)
+/* Set out[*k] (a list of known size) to a new reference, or fail. */
+static inline int put(PyObject *out, Py_ssize_t *k, PyObject *item)
 {
     if (!item) return -1;
-    int failed = PyList_Append(list, item);
-    Py_DECREF(item);
-    return failed;
+    PyList_SET_ITEM(out, (*k)++, item);
+    return 0;
 }
 
-/* Append to ``out`` the units of one side and their pairs, each with ``prefix`` (0: none). */
-static int append_grams(PyObject *out, PyObject *units, Py_UCS4 prefix)
+/* Fill ``out`` from position *k with the units of one side and their pairs, each with ``prefix`` (0: none). */
+static int put_grams(PyObject *out, Py_ssize_t *k, PyObject *units, Py_UCS4 prefix)
 {
     Py_ssize_t n = PyList_GET_SIZE(units);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *unit = PyList_GET_ITEM(units, i);
-        if (prefix ? append_new(out, joined(prefix, unit, NULL)) < 0 : PyList_Append(out, unit) < 0) return -1;
+        if (!prefix) Py_INCREF(unit);
+        if (put(out, k, prefix ? joined(prefix, unit, NULL) : unit) < 0) return -1;
     }
     for (Py_ssize_t i = 1; i < n; i++)
-        if (append_new(out, joined(prefix, PyList_GET_ITEM(units, i - 1), PyList_GET_ITEM(units, i))) < 0) return -1;
+        if (put(out, k, joined(prefix, PyList_GET_ITEM(units, i - 1), PyList_GET_ITEM(units, i))) < 0) return -1;
     return 0;
+}
+
+static inline Py_ssize_t grams_of(PyObject *units)
+{
+    Py_ssize_t n = PyList_GET_SIZE(units);
+    return n ? 2 * n - 1 : 0;
 }
 
 static int collect(Collect *c, PyObject *str, PyObject *spans, PyObject *entities)
@@ -92,12 +116,16 @@ static PyObject *unit_tokens(PyObject *self, PyObject *args)
         PyObject *u = PyList_GET_ITEM(plain, row), *a = PyList_GET_ITEM(ascii, row);
         PyObject *row_spans = spans == Py_None ? Py_None : PyList_GET_ITEM(spans, row);
         PyObject *row_entities = spans == Py_None ? Py_None : PyList_GET_ITEM(entities, row);
-        PyObject *tokens = PyList_New(0);
-        if (!tokens) goto fail;
-        PyList_SET_ITEM(rows, row, tokens);
-        if (collect(&c, u, row_spans, row_entities) < 0 || append_grams(tokens, c.units, 0) < 0) goto fail;
-        if (a != Py_None && (collect(&c, a, row_spans, row_entities) < 0)) goto fail;
-        if (append_grams(tokens, c.units, '~') < 0) goto fail;
+        if (collect(&c, u, row_spans, row_entities) < 0) goto fail;
+        PyObject *plain_units = c.units;
+        Py_INCREF(plain_units);
+        int failed = a != Py_None && collect(&c, a, row_spans, row_entities) < 0;
+        PyObject *tokens = failed ? NULL : PyList_New(grams_of(plain_units) + grams_of(c.units));
+        Py_ssize_t k = 0;
+        if (tokens) PyList_SET_ITEM(rows, row, tokens);  /* a list with NULL items left is freed safely */
+        failed = !tokens || put_grams(tokens, &k, plain_units, 0) < 0 || put_grams(tokens, &k, c.units, '~') < 0;
+        Py_DECREF(plain_units);
+        if (failed) goto fail;
     }
     Py_XDECREF(c.units);
     return rows;
