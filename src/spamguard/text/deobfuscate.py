@@ -27,6 +27,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 _O_IN_NUMBER = re.compile(r"(?<![^\W_])\d+(o+)(?=\d|%|k(?![^\W\d_])|đ|(?![^\W\d_]))|(?<=\d[.,])(ooo)(?![^\W\d_])")
 _SPACED = re.compile(r"[^\W\d_](?<!\w.)(?: [^\W\d_]){3,}(?!\w)")
 _DOTTED = re.compile(r"[^\W\d_](?<!\w.)([.\-_*·|])[^\W\d_](?:\1[^\W\d_])+(?!\w)")
+# Where a match of _SPACED / _DOTTED may start: one character before a hit of these (cheaper to search for: they
+# start with a plain character or set, where the two regexes check a look-behind at every letter).
+_SPACED_HINT = re.compile(r" [^\W\d_] ")
+_DOTTED_HINT = re.compile(r"[.\-_*·|][^\W\d_][.\-_*·|]")
 # Runs of one letter; collapsed when 3+ of a vowel or 4+ of a consonant ("cccd" is an abbreviation) and not
 # touching a digit ("0123xxx456" is a masked number).
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
@@ -79,29 +83,42 @@ def _unleet(token: str) -> str | None:
     return None
 
 
-def leet_edits(text: str, protected: _Protected) -> list[Edit]:
-    edits: list[Edit] = []
+# From the leet character of the first _LEET_HIT of a token to the end of the token (the hits are all inside
+# tokens). The regex starts with a plain character set, which the engine skips to quickly, where _LEET_HIT tries
+# both alternatives at every position.
+_LEET_AT = re.compile(r"[0134@$!](?:(?<=[^\W\d_].)|(?<=[0134@$])(?=[^\W\d_]))[\w@$!]*")
+_TOKEN_BACK = re.compile(r"(?s).*[^\w@$!]")  # up to the last character before a token
+
+
+def _leet_tokens(text: str, protected: _Protected):
+    """``(start, token, fixed)`` for each token holding a _LEET_HIT that is not protected and is leetspeak."""
     done = 0
-    n = len(text)
-    for m in _LEET_HIT.finditer(text):
-        if m.start() < done:
-            continue
-        start = m.start()
-        while start > done and _TOKEN_CHAR.match(text, start - 1):
-            start -= 1
-        end = m.end()
-        while end < n and _TOKEN_CHAR.match(text, end):
-            end += 1
+    for m in _LEET_AT.finditer(text):
+        pos, end = m.span()
+        # The token is the run of _TOKEN_CHAR around the hit (text[done] ends the previous token: not one).
+        back = _TOKEN_BACK.match(text, done, pos)
+        start = back.end() if back is not None else done
         done = end
         while end > start and text[end - 1] == "!" and end - 1 > start and text[end - 2] == "!":
             end -= 1  # "!!!" is punctuation
-        token = text[start:end]
         if protected.hits(start, end):
             continue
+        token = text[start:end]
         fixed = _unleet(token)
         if fixed is not None:
-            edits.extend((start + i, start + i + 1, b) for i, (a, b) in enumerate(zip(token, fixed)) if a != b)
+            yield start, token, fixed
+
+
+def leet_edits(text: str, protected: _Protected) -> list[Edit]:
+    edits: list[Edit] = []
+    for start, token, fixed in _leet_tokens(text, protected):
+        edits.extend((start + i, start + i + 1, b) for i, (a, b) in enumerate(zip(token, fixed)) if a != b)
     return edits
+
+
+def _has_leet_edit(text: str, protected: _Protected) -> bool:
+    """``bool(leet_edits(text, protected))``, stopping at the first edit."""
+    return any(token != fixed for _, token, fixed in _leet_tokens(text, protected))
 
 
 def o_number_edits(text: str, protected: _Protected) -> list[Edit]:
@@ -113,11 +130,26 @@ def o_number_edits(text: str, protected: _Protected) -> list[Edit]:
     return edits
 
 
+def _hinted_finditer(regex: re.Pattern, hint: re.Pattern, text: str):
+    """``regex.finditer(text)`` for a regex whose every match starts one character before a match of ``hint``."""
+    last = 0  # end of the last match: the next one starts there or after
+    h = hint.search(text, 1)
+    while h is not None:
+        start = h.start() - 1
+        m = regex.match(text, start) if start >= last else None
+        if m is not None:
+            yield m
+            last = m.end()
+            h = hint.search(text, last + 1)
+        else:
+            h = hint.search(text, h.start() + 1)
+
+
 def spaced_edits(text: str, protected: _Protected) -> tuple[list[Edit], int]:
     edits: list[Edit] = []
     runs = 0
-    for regex in (_SPACED, _DOTTED):
-        for m in regex.finditer(text):
+    for regex, hint in ((_SPACED, _SPACED_HINT), (_DOTTED, _DOTTED_HINT)):
+        for m in _hinted_finditer(regex, hint, text):
             if protected.hits(m.start(), m.end()):
                 continue
             runs += 1
@@ -152,16 +184,28 @@ def repeat_edits(text: str, protected: _Protected) -> list[Edit]:
 def apply_edits(text: str, offsets: list[int], spans: list[tuple[int, int]], edits: list[Edit]
                 ) -> tuple[str, list[int], list[tuple[int, int]]]:
     """Apply sorted, non-overlapping edits; returns the new text, offsets and protected spans."""
-    pieces, offs = [], []
+    pieces = []
     last = 0
+    if all(end - start == len(repl) for start, end, repl in edits):
+        # Same-length replacements (leetspeak, the O in numbers): offsets and spans do not move.
+        for start, end, repl in edits:
+            pieces += (text[last:start], repl)
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces), list(offsets), list(spans)
+    offs: list[int] = []
     for start, end, repl in edits:
-        pieces.append(text[last:start])
-        offs.extend(offsets[last:start])
-        pieces.append(repl)
-        offs.extend(offsets[start + min(k, end - start - 1)] for k in range(len(repl)))
+        pieces += (text[last:start], repl)
+        offs += offsets[last:start]
+        if len(repl) == 1 and end > start:
+            offs.append(offsets[start])
+        elif repl:
+            offs.extend(offsets[start + min(k, end - start - 1)] for k in range(len(repl)))
         last = end
     pieces.append(text[last:])
-    offs.extend(offsets[last:])
+    offs += offsets[last:]
+    if not spans:
+        return "".join(pieces), offs, []
     new_spans = list(spans)
     shift = i = 0
     for k in sorted(range(len(spans)), key=spans.__getitem__):  # edits never overlap a span
@@ -190,7 +234,7 @@ def finds_edits(text: str, spans: list[tuple[int, int]], flags: tuple[bool, bool
     """
     leet, onum, spaced, repeat = flags
     protected = _Protected(spans)
-    return bool((onum and o_number_edits(text, protected)) or (leet and leet_edits(text, protected))
+    return bool((onum and o_number_edits(text, protected)) or (leet and _has_leet_edit(text, protected))
                 or (spaced and spaced_edits(text, protected)[0]) or (repeat and repeat_edits(text, protected)))
 
 
@@ -228,7 +272,8 @@ def deobfuscate(text: str, offsets: list[int], spans: list[tuple[int, int]], cou
                 changed = True
         if not changed:
             break
-        text = fold_homoglyphs(text, counts)  # joined pieces may form a new mixed-script word
+        if lane.encode(text) is None:  # (no look-alike letter is in the lane)
+            text = fold_homoglyphs(text, counts)  # joined pieces may form a new mixed-script word
     return text, offsets, spans
 
 
