@@ -167,7 +167,8 @@ def test_apply_edits_keeps_offsets_and_spans_aligned() -> None:
 
 
 RAW_FLAG_CASES = ["th0ng ba0", "1oo%", "giá 97.ooo", "k h u y e n", "k.h.u", "quáaaa", "hmmmm", "bình thường", "500k",
-                  "a1 b2", "0ng ba noi", "xin chao", "", "aaa", "12xxxx34", "nooo1", "@a", "a@", "sale 0ff"]
+                  "a1 b2", "0ng ba noi", "xin chao", "", "aaa", "12xxxx34", "nooo1", "@a", "a@", "sale 0ff",
+                  "m·i·ễ·n phí", "a·b"]
 
 
 @pytest.fixture(params=["pure", "compiled"])
@@ -193,7 +194,7 @@ def test_batch_flags_are_each_messages_own_flags(flag_kernel, order) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.text(alphabet="a0o1@$ .-_*|,3x9ệ", max_size=14), max_size=5))
+@given(st.lists(st.text(alphabet="a0o1@$ .-_*|,3x9ệ·", max_size=14), max_size=5))
 def test_batch_flags_equal_single_message_flags_on_arbitrary_lane_text(flag_kernel, raws) -> None:
     batch, folded = _batch_flags(raws)
     assert batch == {i: lane.obfuscation_flags_py(f) for i, f in enumerate(folded) if any(lane.obfuscation_flags_py(f))}
@@ -209,7 +210,19 @@ def test_a_batch_normalizes_a_message_that_starts_with_leetspeak_as_alone() -> N
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="a0o1@$ .-_*|,3x9ệ", max_size=20))
+@given(st.text(alphabet="a0o1@$ .-_*|,3x9ệ·", max_size=20))
 def test_one_message_flags_equal_the_python_definition(flag_kernel, raw) -> None:
     folded = lane.fold(lane.encode(raw))
     assert lane.obfuscation_flags(folded) == lane.obfuscation_flags_py(folded)
+
+
+@pytest.mark.parametrize("raw, text", [
+    ("M·i·ễ·n p·h·í cho bạn", "miễn phí cho bạn"),  # the middle dot separates letters like "." does
+    ("K.h.u.y.ế.n mãi", "khuyến mãi"),
+    ("giá 1·2·3", "giá 1·2·3"),  # digits are not letters
+])
+def test_dotted_letters_are_joined_whatever_the_dot(raw: str, text: str) -> None:
+    from spamguard.text import normalize_batch
+
+    assert normalize(raw).text == text
+    assert [n.text for n in normalize_batch([raw, "xin chao"])] == [text, "xin chao"]

@@ -52,12 +52,12 @@ static int has_o_in_number(const unsigned char *d, Py_ssize_t n)
     return 0;
 }
 
-/* lane._SPACED_CLS classes: "a a a a", and "a.a.a" with each of . - _ * | */
+/* lane._SPACED_CLS classes: "a a a a", and "a.a.a" with each of . - _ * | and ~ (the middle dot) */
 static int has_spaced(const unsigned char *s, Py_ssize_t n)
 {
     for (Py_ssize_t j = 1; j + 3 < n; j++) {
         unsigned char sep = s[j];
-        if (!(sep == ' ' || sep == '.' || sep == '-' || sep == '_' || sep == '*' || sep == '|')) continue;
+        if (!(sep == ' ' || sep == '.' || sep == '-' || sep == '_' || sep == '*' || sep == '|' || sep == '~')) continue;
         if (s[j - 1] != 'a' || s[j + 1] != 'a' || s[j + 2] != sep || s[j + 3] != 'a') continue;
         if (sep != ' ' || (j + 5 < n && s[j + 4] == ' ' && s[j + 5] == 'a')) return 1;
     }

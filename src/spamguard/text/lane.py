@@ -48,9 +48,9 @@ def _leet_cls(i: int) -> int:
 
 
 _LEET_CLS = _table(_leet_cls)
-_LEET_PATTERNS = (b"a0a", b"a00a", b"a0 ", b" 0aa", b"a@a")
 _DIGIT0 = _table(lambda i: ord("0") if chr(i).isdigit() and i < 128 else i)  # "1oo%", "5ook"
-_SPACED_CLS = _table(lambda i: ord("a") if _LEET_CLS[i] == ord("a") else
+_MIDDLE_DOT = _DECODE.index("·")  # "M·i·ễ·n": a separator of dotted letters too, written "~" in the classes
+_SPACED_CLS = _table(lambda i: ord("a") if _LEET_CLS[i] == ord("a") else ord("~") if i == _MIDDLE_DOT else
                      (i if chr(i) in " .-_*|" else ord("#")))
 _VOWELS = frozenset(b"aeiouy")
 _DIGITS = frozenset(b"0123456789")
@@ -129,23 +129,6 @@ def ascii_unit_string(folded: bytes) -> str:
     return folded.translate(_SEP_KEEP).decode("latin-1")
 
 
-# Class patterns (see _LEET_CLS) where leetspeak may be: letter-digit-letter, a digit ending a word of 2+ letters,
-# a digit starting a word of 2+ letters, "@" "$" "!" between letters. Searched in " " + classes + " ".
-_LEET_NEEDLES = ("a0a", "a00a", "aa0 ", " 0aa", "a@a")
-_ONUM_NEEDLES = ("0o", "0.ooo", "0,ooo")  # "1oo%", "97.ooo"
-_SPACED_NEEDLES = ("a a a a", "a.a.a", "a-a-a", "a_a_a", "a*a*a", "a|a|a")
-
-
-def _find_all(haystack: str, needles: tuple[str, ...], shift: int = 0) -> list[int]:
-    out = []
-    for needle in needles:
-        pos = haystack.find(needle)
-        while pos >= 0:
-            out.append(pos - shift)
-            pos = haystack.find(needle, pos + 1)
-    return out
-
-
 def repeat_runs(folded: bytes) -> list[tuple[int, int]]:
     """Runs of one letter to collapse: 3+ of a vowel or 4+ of a consonant, not touching a digit ("0123xxx456").
 
@@ -179,13 +162,15 @@ def obfuscation_flags(folded: bytes) -> tuple[bool, bool, bool, bool]:
 
 def obfuscation_flags_py(folded: bytes) -> tuple[bool, bool, bool, bool]:
     """:func:`obfuscation_flags` in Python: the definition the kernel is tested against."""
+    # Class patterns (see _LEET_CLS) where leetspeak may be: letter-digit-letter, a digit ending a word of 2+
+    # letters, a digit starting a word of 2+ letters, "@" "$" "!" between letters (with a blank on each side).
     cls = " " + folded.translate(_LEET_CLS).decode("latin-1") + " "
-    leet = "a0a" in cls or "a00a" in cls or "aa0 " in cls or " 0aa" in cls or "a@a" in cls  # _LEET_NEEDLES
+    leet = "a0a" in cls or "a00a" in cls or "aa0 " in cls or " 0aa" in cls or "a@a" in cls
     digits = folded.translate(_DIGIT0).decode("latin-1")
-    onum = "0o" in digits or "0.ooo" in digits or "0,ooo" in digits  # _ONUM_NEEDLES
-    sp = folded.translate(_SPACED_CLS).decode("latin-1")
+    onum = "0o" in digits or "0.ooo" in digits or "0,ooo" in digits  # "1oo%", "97.ooo"
+    sp = folded.translate(_SPACED_CLS).decode("latin-1")  # letters spaced out or between separators
     spaced = ("a a a a" in sp or "a.a.a" in sp or "a-a-a" in sp or "a_a_a" in sp or "a*a*a" in sp
-              or "a|a|a" in sp)  # _SPACED_NEEDLES
+              or "a|a|a" in sp or "a~a~a" in sp)
     return leet, onum, spaced, bool(repeat_runs(folded))
 
 
