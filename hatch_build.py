@@ -9,6 +9,8 @@ After editing a .c file, ``python hatch_build.py`` rebuilds the modules in place
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sysconfig
@@ -21,6 +23,27 @@ except ImportError:  # run as a script (see below), outside a build
     BuildHookInterface = object
 
 PACKAGE = Path("src") / "spamguard"
+RECORD = ".kernels-built.json"  # in a source tree: the source hash each in-place module was built from
+
+
+def source_hash(source: Path) -> str:
+    """Hash of a kernel's source and the headers beside it (what its build depended on)."""
+    digest = hashlib.sha256(source.read_bytes())
+    for header in sorted(source.parent.glob("*.h")):
+        digest.update(header.read_bytes())
+    return digest.hexdigest()
+
+
+def record_build(source: Path) -> None:
+    """Remember which source an in-place module was built from: spamguard._compiled refuses a module whose source
+    has changed since (it would run old code under new Python), and says to rebuild."""
+    record = source.parent / RECORD
+    try:
+        built = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        built = {}
+    built[source.stem] = source_hash(source)
+    record.write_text(json.dumps(built, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def compile_extension(name: str, source: Path, out_dir: Path) -> Path:
@@ -67,6 +90,7 @@ class CustomBuildHook(BuildHookInterface):
                     target = root / PACKAGE / built.name
                     if version == "editable":
                         install_in_place(built, target)
+                        record_build(source)
                     else:
                         kept = Path(self.directory) / "_extensions" / built.name
                         kept.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +98,8 @@ class CustomBuildHook(BuildHookInterface):
                         build_data["force_include"][str(kept)] = f"spamguard/{built.name}"
                 built_any = True
             except Exception as exc:  # no compiler, no headers: the pure-Python path is used instead
+                if version == "editable":  # and not an older build of this module left in the tree
+                    (root / PACKAGE / f"{name}{sysconfig.get_config_var('EXT_SUFFIX')}").unlink(missing_ok=True)
                 self.app.display_warning(f"spamguard: could not compile {source.name} ({exc}); "
                                          "installing without it (pure Python, same results, slower)")
         if built_any:
@@ -89,4 +115,5 @@ if __name__ == "__main__":
         with tempfile.TemporaryDirectory() as out:
             built = compile_extension(source.stem, source, Path(out))
             install_in_place(built, source.parent / built.name)
+            record_build(source)
             print(f"built {source.parent / built.name}")

@@ -237,3 +237,26 @@ def test_every_kernel_source_is_listed_and_loads():
     sources = {p.stem for p in (Path(_compiled.__file__).parent).glob("_*.c")}
     assert sources == set(_compiled.KERNELS)
     assert all(_compiled.load(name) is not None for name in _compiled.KERNELS)
+
+
+def test_a_module_built_from_another_version_of_its_source_is_refused(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    monkeypatch.setattr(_compiled, "_HERE", tmp_path)
+    _compiled._up_to_date.cache_clear()
+    try:
+        source = tmp_path / "_k.c"
+        source.write_text("int x;")
+        (tmp_path / "_k.h").write_text("int y;")
+        digest = hashlib.sha256(b"int x;")
+        digest.update(b"int y;")
+        (tmp_path / ".kernels-built.json").write_text(json.dumps({"_k": digest.hexdigest()}))
+        assert _compiled._up_to_date("_k")
+        _compiled._up_to_date.cache_clear()
+        source.write_text("int x = 1;")  # edited after the build
+        with pytest.warns(UserWarning, match="rebuild"):
+            assert not _compiled._up_to_date("_k")
+        assert _compiled._up_to_date("_absent")  # no source here (an installed wheel): nothing to check
+    finally:
+        _compiled._up_to_date.cache_clear()
