@@ -260,3 +260,17 @@ def test_a_module_built_from_another_version_of_its_source_is_refused(tmp_path, 
         assert _compiled._up_to_date("_absent")  # no source here (an installed wheel): nothing to check
     finally:
         _compiled._up_to_date.cache_clear()
+
+
+def test_the_build_records_the_hash_the_loader_checks(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("hatch_build", root / "hatch_build.py")
+    hatch_build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hatch_build)
+    source = tmp_path / "_k.c"
+    source.write_text("int x;")
+    (tmp_path / "_k.h").write_text("int y;")
+    assert hatch_build.source_hash(source) == _compiled._source_hash(source)

@@ -31,6 +31,14 @@ def load(name: str) -> ModuleType | None:
     return module if _up_to_date(name) else None
 
 
+def _source_hash(source: Path) -> str:
+    """Hash of a kernel's source and the headers beside it: as hatch_build.source_hash records it (a test checks)."""
+    digest = hashlib.sha256(source.read_bytes())
+    for header in sorted(source.parent.glob("*.h")):
+        digest.update(header.read_bytes())
+    return digest.hexdigest()
+
+
 @functools.cache
 def _up_to_date(name: str) -> bool:
     """In a source tree (an editable install), whether the module was built from the source there now: an older
@@ -42,10 +50,7 @@ def _up_to_date(name: str) -> bool:
         built = json.loads((_HERE / ".kernels-built.json").read_text(encoding="utf-8")).get(name)
     except (OSError, ValueError):
         built = None
-    digest = hashlib.sha256(source.read_bytes())
-    for header in sorted(_HERE.glob("*.h")):
-        digest.update(header.read_bytes())
-    if built == digest.hexdigest():
+    if built == _source_hash(source):
         return True
     warnings.warn(f"spamguard.{name} was built from another version of {name}.c: rebuild it with "
                   "`python hatch_build.py` (or reinstall). Using the pure-Python code meanwhile.", stacklevel=3)

@@ -198,9 +198,12 @@ class LinearTextClassifier(ClassifierMixin, BaseEstimator):
         """Per token column: its idf (1.0 without), then its coefficient for each class (cached per ``coef_``)."""
         cached = getattr(self, "_table_cache", None)
         if cached is None or cached[0] is not self.coef_:
-            token_coef, _ = self._coef_blocks()
-            idf = np.ones(self.n_features) if self.idf_ is None else np.asarray(self.idf_, dtype=np.float64)
-            cached = (self.coef_, np.ascontiguousarray(np.column_stack([idf, token_coef])))
+            # Built from coef_ itself: going through _coef_blocks() would keep a second copy of the coefficients.
+            token_coef = np.asarray(self.coef_, dtype=np.float64)[:, : self.n_features].T
+            table = np.empty((self.n_features, 1 + token_coef.shape[1]))
+            table[:, 0] = 1.0 if self.idf_ is None else self.idf_
+            table[:, 1:] = token_coef
+            cached = (self.coef_, table)
             self._table_cache = cached
         return cached[1]
 

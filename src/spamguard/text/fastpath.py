@@ -163,7 +163,6 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     out = []
     zero = _n._ZERO
-    places = checks.places
     for i, raw in enumerate(texts):
         ents = per_message[i]
         if i in general:
@@ -172,11 +171,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
             continue
         text = lowered[i]
         spans = [(e.start, e.end) for e in ents]
-        if places is not None:  # the kernel's places, without a call per message when there are none
-            found = places.get(i)
-            expansions = expansions_at(found, spans) if found else []
-        else:
-            expansions = checks.expansions(i, text, unit_strs[i], spans)
+        expansions = checks.expansions(i, text, unit_strs[i], spans)
         out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], list(range(len(text))),
                               ents, dict(zero), expansions, spans))
     return out
