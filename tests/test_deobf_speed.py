@@ -156,11 +156,14 @@ def _spans(text: str, data) -> list[tuple[int, int]]:
 def _check_finders(text: str, spans: list[tuple[int, int]]) -> None:
     protected = D._Protected(spans)
     assert D.leet_edits(text, protected) == ref_leet_edits(text, protected)
-    assert D._has_leet_edit(text, protected) == bool(ref_leet_edits(text, protected))
     assert D.spaced_edits(text, protected) == ref_spaced_edits(text, protected)
     for flags in [(a, b, c, d) for a in (0, 1) for b in (0, 1) for c in (0, 1) for d in (0, 1)]:
         flags = tuple(map(bool, flags))
-        assert D.finds_edits(text, spans, flags) == ref_finds_edits(text, spans, flags)
+        # normalize_batch sends a flagged message down the general path when de-obfuscating it counted something:
+        # that must be exactly when the first round finds an edit.
+        counts = dict.fromkeys(OBFUSCATION_KINDS, 0)
+        D.deobfuscate(text, list(range(len(text))), list(spans), counts, flags)
+        assert any(counts.values()) == ref_finds_edits(text, spans, flags)
     counts_new, counts_ref = dict.fromkeys(OBFUSCATION_KINDS, 0), dict.fromkeys(OBFUSCATION_KINDS, 0)
     offsets = list(range(len(text)))
     assert (D.deobfuscate(text, offsets, list(spans), counts_new)

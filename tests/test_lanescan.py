@@ -86,6 +86,21 @@ def test_unit_words_rejects_bad_arguments(args, error):
 
 
 @needs_kernel
+def test_unit_words_follows_the_keys_it_is_given_across_calls():
+    # The kernel keeps the table of the last keys; a call with other keys, or with bad ones, must not reuse it.
+    def places(keys):
+        return KERNEL.unit_words(b"ko dc r", b"ko dc r", [7], tuple(k.encode() for k in keys), keys, lane._DECODE,
+                                 lane._CLASSES)[0]
+
+    assert places(("ko", "r")) == {0: [(0, 2, "ko"), (6, 7, "r")]}
+    assert places(("dc",)) == {0: [(3, 5, "dc")]}
+    with pytest.raises(TypeError):
+        KERNEL.unit_words(b"ab", b"ab", [2], (b"a", b""), ("a", ""), lane._DECODE, lane._CLASSES)
+    assert places(("ko", "r")) == {0: [(0, 2, "ko"), (6, 7, "r")]}
+    assert places(("x",)) == {}
+
+
+@needs_kernel
 @pytest.mark.parametrize("args, error", [
     ((b"ab", [3], lane._FLAG_TABLES), ValueError),
     ((b"ab", [2], lane._FLAG_TABLES[:4]), TypeError),

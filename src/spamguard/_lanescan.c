@@ -215,6 +215,39 @@ static int key_stands_alone(const unsigned char *text, Py_ssize_t n, Py_ssize_t 
     return !(j >= 0 && (classes[text[j]] & DIGIT));
 }
 
+/* The table of the keys, built once for a tuple of keys and kept with a reference to it (the slots point into its
+ * bytes): the slow path calls unit_words for one message at a time, with the same keys. */
+static PyObject *cached_keys = NULL;
+static WordTable cached_table = {NULL, 0};
+
+static int key_table_for(PyObject *keys, WordTable *out)
+{
+    if (keys != cached_keys) {
+        Py_ssize_t n_keys = PyTuple_GET_SIZE(keys);
+        WordTable table;
+        if (table_init(&table, n_keys) < 0) return -1;
+        for (Py_ssize_t k = 0; k < n_keys; k++) {
+            PyObject *key = PyTuple_GET_ITEM(keys, k);
+            if (!PyBytes_Check(key) || PyBytes_GET_SIZE(key) == 0) {
+                PyErr_SetString(PyExc_TypeError, "keys must be non-empty bytes");
+                PyMem_Free(table.slots);
+                return -1;
+            }
+            const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(key);
+            Py_ssize_t n = PyBytes_GET_SIZE(key);
+            uint64_t h = fnv1a(p, n);
+            Slot *s = table_find(&table, p, n, h);
+            if (s->len == 0) *s = (Slot){h, p, n, k};
+        }
+        PyMem_Free(cached_table.slots);
+        cached_table = table;
+        Py_INCREF(keys);
+        Py_XSETREF(cached_keys, keys);
+    }
+    *out = cached_table;
+    return 0;
+}
+
 static PyObject *unit_words(PyObject *self, PyObject *args)
 {
     Py_buffer units, text;
@@ -239,20 +272,9 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
         goto done;
     }
     fast = PySequence_Fast(lengths, "lengths must be a sequence of ints");
-    if (!fast || table_init(&key_table, n_keys) < 0 || table_init(&seen, 1024) < 0) goto done;
-    /* The keys' bytes are read in place: the caller's tuple keeps them alive. */
-    for (Py_ssize_t k = 0; k < n_keys; k++) {
-        PyObject *key = PyTuple_GET_ITEM(keys, k);
-        if (!PyBytes_Check(key) || PyBytes_GET_SIZE(key) == 0) {
-            PyErr_SetString(PyExc_TypeError, "keys must be non-empty bytes");
-            goto done;
-        }
-        const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(key);
-        Py_ssize_t n = PyBytes_GET_SIZE(key);
-        uint64_t h = fnv1a(p, n);
-        Slot *s = table_find(&key_table, p, n, h);
-        if (s->len == 0) *s = (Slot){h, p, n, k};
-    }
+    /* A table of about two slots a unit (the units are at most half the bytes), grown when needed. */
+    if (!fast || key_table_for(keys, &key_table) < 0 || table_init(&seen, units.len < 1024 ? units.len / 2 : 512) < 0)
+        goto done;
     hits = PyDict_New();
     words = PySet_New(NULL);
     if (!hits || !words) goto done;
@@ -314,7 +336,6 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
     }
     result = PyTuple_Pack(2, hits, words);
 done:
-    PyMem_Free(key_table.slots);
     PyMem_Free(seen.slots);
     Py_XDECREF(hits);
     Py_XDECREF(places);

@@ -116,11 +116,6 @@ def leet_edits(text: str, protected: _Protected) -> list[Edit]:
     return edits
 
 
-def _has_leet_edit(text: str, protected: _Protected) -> bool:
-    """``bool(leet_edits(text, protected))``, stopping at the first edit."""
-    return any(token != fixed for _, token, fixed in _leet_tokens(text, protected))
-
-
 def o_number_edits(text: str, protected: _Protected) -> list[Edit]:
     edits = []
     for m in _O_IN_NUMBER.finditer(text):
@@ -224,18 +219,6 @@ def step_flags(text: str) -> tuple[bool, bool, bool, bool]:
         return lane.obfuscation_flags(lane.fold(data))
     return (_LEET_HIT.search(text) is not None, _O_IN_NUMBER.search(text) is not None,
             _SPACED.search(text) is not None or _DOTTED.search(text) is not None, bool(_repeat_runs(text)))
-
-
-def finds_edits(text: str, spans: list[tuple[int, int]], flags: tuple[bool, bool, bool, bool]) -> bool:
-    """Whether :func:`deobfuscate` with these flags would change anything (its first round finds an edit).
-
-    Cheaper than deobfuscating: lets the batch path keep a message whose "may be obfuscated" check was a false
-    alarm (an order code like "ghn8mz2r1p", a masked card "4xxx") on the fast path.
-    """
-    leet, onum, spaced, repeat = flags
-    protected = _Protected(spans)
-    return bool((onum and o_number_edits(text, protected)) or (leet and _has_leet_edit(text, protected))
-                or (spaced and spaced_edits(text, protected)[0]) or (repeat and repeat_edits(text, protected)))
 
 
 def deobfuscate(text: str, offsets: list[int], spans: list[tuple[int, int]], counts: dict[str, int],

@@ -15,11 +15,10 @@ from typing import NamedTuple
 
 from spamguard._gcpause import cyclic_gc_paused
 from spamguard.errors import InputFormatError
-from spamguard.text import deobfuscate as _deobf
 from spamguard.text import lane
 from spamguard.text import normalize as _n
 from spamguard.text.entities import find_entities_batch
-from spamguard.text.teencode import TEENCODE_KEYS, expansions_at, expansions_in_units
+from spamguard.text.teencode import TEENCODE_KEYS, expansions_at, expansions_in_units, words_in_lane
 from spamguard.text.types import Entity, Normalized
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
 
@@ -34,13 +33,23 @@ def _owners(positions: Iterable[int], starts: list[int]) -> set[int]:
     return {bisect_right(starts, p) - 1 for p in positions}
 
 
-def _obfuscated(text: str, entities: list[Entity], flags: tuple[bool, bool, bool, bool]) -> bool:
-    """Whether de-obfuscation would change a lane message that the batch check flagged (often a false alarm)."""
-    return _deobf.finds_edits(text, [(e.start, e.end) for e in entities], flags)
+def _undo_flagged(lowered: list[str], per_message: list[list[Entity]],
+                  flagged: dict[int, tuple[bool, bool, bool, bool]], general: set[int]
+                  ) -> dict[int, tuple[tuple[str, list[int] | None, list[tuple[int, int]]], dict[str, int]]]:
+    """De-obfuscate the lane messages the batch check flagged (often a false alarm: an order code like
+    "ghn8mz2r1p", a masked card "4xxx"), except those in ``general`` already. Returns, for the messages where
+    something was undone, what :func:`normalize._finish` needs: the result and the counts."""
+    undone = {}
+    for i, flags in flagged.items():
+        if i in general:
+            continue
+        counts = dict(_n._ZERO)
+        result = _n.undo_obfuscation(lowered[i], None, [(e.start, e.end) for e in per_message[i]], counts, flags)
+        if counts != _n._ZERO:  # an edit was found (the text may still read the same: a spaced word's blank)
+            undone[i] = (result, counts)
+    return undone
 
 
-_TEEN_KEYS = tuple(sorted(TEENCODE_KEYS))
-_TEEN_KEYS_LANE = tuple(lane.encode(k) or b"\x00" for k in _TEEN_KEYS)  # (a key outside the lane matches nothing)
 
 
 def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
@@ -73,7 +82,7 @@ class _WordChecks(NamedTuple):
 
 
 def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[int]) -> _WordChecks:
-    found = lane.words_batch(units, data, lengths, _TEEN_KEYS_LANE, _TEEN_KEYS)
+    found = words_in_lane(units, data, lengths)
     hits_by_message: dict[int, set[str]] = {}
     if found is not None:
         places = found[0]
@@ -143,6 +152,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         lowered = [None] * len(texts)  # odd characters: every message lowers itself
         general = set(range(len(texts)))
         checks = _WordChecks(None, {}, set())
+        undone = {}
     else:
         lowered = low.split(_SEP)
         general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
@@ -155,8 +165,8 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         checks = _word_checks(units_joined, data, unit_strs, lengths)
         general |= checks.misplaced
         ascii_all = lane.decode(folded).split(_SEP)
-        general |= {i for i, flags in maybe_obfuscated.items()
-                    if i not in general and _obfuscated(lowered[i], per_message[i], flags)}
+        undone = _undo_flagged(lowered, per_message, maybe_obfuscated, general)
+        general |= undone.keys()
         if units is not None:
             units[:] = [None if i in general else pair
                         for i, pair in enumerate(zip(unit_strs, lane.ascii_unit_string(folded).split(_SEP)))]
@@ -166,6 +176,10 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
     for i, raw in enumerate(texts):
         ents = per_message[i]
         if i in general:
+            if i in undone:
+                result, counts = undone[i]
+                out.append(_n._finish(raw, cleaned[i], lowered[i], None, counts, ents, result))
+                continue
             offsets, counts = states.get(i, (None, dict(zero)))
             out.append(_n._finish(raw, cleaned[i], lowered[i] if offsets is None else None, offsets, counts, ents))
             continue

@@ -20,7 +20,13 @@ from spamguard.errors import InputFormatError
 from spamguard.text import deobfuscate as _deobf
 from spamguard.text import lane
 from spamguard.text.syllable import TONE_CANDIDATE, fix_tone, fix_tones
-from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_units, find_expansions
+from spamguard.text.teencode import (
+    TEENCODE_KEYS,
+    expansions_at,
+    expansions_in_units,
+    find_expansions,
+    words_in_lane,
+)
 from spamguard.text.types import OBFUSCATION_KINDS, Entity, Normalized
 from spamguard.text.unicode_fold import ASCII_TABLE, DIRTY, clean, lower_with_offsets
 
@@ -57,43 +63,26 @@ def _clean(text: str) -> tuple[str, list[int] | None, dict[str, int]]:
 
 
 def _finish(original: str, cleaned: str, lowered: str | None, offsets: list[int] | None,
-            counts: dict[str, int], entities: list[Entity]) -> Normalized:
-    """Steps 3-4, given the cleaned text and the entities found in it (spans of ``cleaned``)."""
+            counts: dict[str, int], entities: list[Entity],
+            undone: tuple[str, list[int], list[tuple[int, int]]] | None = None) -> Normalized:
+    """Steps 3-4, given the cleaned text and the entities found in it (spans of ``cleaned``).
+
+    ``undone`` is what :func:`undo_obfuscation` returned for the lowered text, when the caller ran it already
+    (``counts`` then holds its counts)."""
     if lowered is None or offsets is not None:
         lowered, offsets = lower_with_offsets(cleaned, offsets if offsets is not None else range(len(cleaned)))
         if len(lowered) != len(cleaned):
             entities = []  # the cased text does not line up any more (only odd characters do this)
     clean_offsets = offsets
-    spans = [(e.start, e.end) for e in entities]
-    text = lowered
+    if undone is None:
+        undone = undo_obfuscation(lowered, offsets, [(e.start, e.end) for e in entities], counts)
+    text, new_offsets, spans = undone
+    if text != lowered:
+        offsets = new_offsets
     data = lane.encode(text)
     if data is not None:
-        folded = lane.fold(data)
-        flags = lane.obfuscation_flags(folded)
-    else:
-        flags = _deobf.step_flags(text)
-    if any(flags):
-        before = text
-        text, new_offsets, spans = _deobf.deobfuscate(
-            text, list(offsets) if offsets is not None else list(range(len(text))), spans, counts, flags)
-        if text != before:
-            offsets = new_offsets
-            data = lane.encode(text)
-            folded = lane.fold(data) if data is not None else None
-    if data is not None:
-        unit_str = lane.unit_string(data)
-        words = unit_str.split()
-        suspects = tone_suspects(words)
-        if suspects:
-            fixed = _fix_suspects(text, unit_str, suspects)
-            if fixed != text:
-                text, data = fixed, lane.encode(fixed)
-                folded = lane.fold(data)
-                unit_str = lane.unit_string(data)
-                words = unit_str.split()
+        text, folded, expansions = _finish_lane(text, data, spans)
         ascii_text = text if text.isascii() else lane.decode(folded)
-        hits = TEENCODE_KEYS.intersection(words)
-        expansions = expansions_in_units(text, unit_str, hits, spans) if hits else []
     else:
         if not text.isascii() and TONE_CANDIDATE.search(text):
             text = fix_tones(text)
@@ -106,6 +95,52 @@ def _finish(original: str, cleaned: str, lowered: str | None, offsets: list[int]
         offsets=list(range(len(text))) if offsets is None else list(offsets),
         entities=entities, counts=counts, expansions=expansions, entity_spans=spans,
     )
+
+
+def _finish_lane(text: str, data: bytes, spans: list[tuple[int, int]]
+                 ) -> tuple[str, bytes, list[tuple[int, int, str]]]:
+    """Step 4 for a text in the lane (``data`` is its lane bytes): the text with its tone marks fixed, its
+    accent-free lane bytes and its teencode expansions."""
+    units = lane.unit_bytes(data)
+    found = words_in_lane(units, data, [len(data)])
+    if found is None:  # no kernel: split the units in Python
+        unit_str = lane.decode(units)
+        words = unit_str.split()
+        suspects = tone_suspects(words)
+        if suspects:
+            fixed = _fix_suspects(text, unit_str, suspects)
+            if fixed != text:
+                text = fixed
+                unit_str = lane.unit_string(lane.encode(fixed))
+                words = unit_str.split()
+        hits = TEENCODE_KEYS.intersection(words)
+        return text, lane.fold(lane.encode(text)), expansions_in_units(text, unit_str, hits, spans) if hits else []
+    places, words = found
+    suspects = tone_suspects(words)  # (only a word with a letter outside ASCII can carry a tone mark)
+    if suspects:
+        fixed = _fix_suspects(text, lane.decode(units), suspects)
+        if fixed != text:
+            text, data = fixed, lane.encode(fixed)
+            units = lane.unit_bytes(data)
+            places = words_in_lane(units, data, [len(data)])[0]
+    mine = places.get(0)
+    return text, lane.fold(data), expansions_at(mine, spans) if mine else []
+
+
+def undo_obfuscation(text: str, offsets: list[int] | None, spans: list[tuple[int, int]], counts: dict[str, int],
+                     flags: tuple[bool, bool, bool, bool] | None = None
+                     ) -> tuple[str, list[int] | None, list[tuple[int, int]]]:
+    """Step 3 on a lower-case text: de-obfuscation when a cheap check says it may apply, counted in ``counts``.
+
+    Returns the text, its offsets (``offsets`` itself, None = identity, when nothing was undone) and the protected
+    spans; ``flags`` as :func:`spamguard.text.deobfuscate.step_flags` returns them, when known already."""
+    if flags is None:
+        data = lane.encode(text)
+        flags = lane.obfuscation_flags(lane.fold(data)) if data is not None else _deobf.step_flags(text)
+    if not any(flags):
+        return text, offsets, spans
+    return _deobf.deobfuscate(text, list(offsets) if offsets is not None else list(range(len(text))), spans,
+                              counts, flags)
 
 
 def tone_suspects(words: Iterable[str]) -> set[str]:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from operator import itemgetter
 from pathlib import Path
 
+from spamguard.text import lane
+
 
 def _load() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
@@ -26,6 +28,8 @@ def _load() -> dict[str, tuple[str, ...]]:
 
 TEENCODE = _load()
 TEENCODE_KEYS = frozenset(TEENCODE)
+_SORTED_KEYS = tuple(sorted(TEENCODE_KEYS))
+_LANE_KEYS = tuple(lane.encode(k) or b"\x00" for k in _SORTED_KEYS)  # (a key outside the lane matches nothing)
 _KEYS = re.compile(
     r"(?<![\w@$])(?:" + "|".join(map(re.escape, sorted(TEENCODE, key=len, reverse=True))) + r")(?![\w@])"
 )
@@ -101,3 +105,11 @@ def expansions_at(places: list[tuple[int, int, str]], spans: list[tuple[int, int
         return [(start, end, expansion) for start, end, key in places
                 if not _overlaps(spans, starts, start, end) for expansion in TEENCODE[key]]
     return [(start, end, expansion) for start, end, key in places for expansion in TEENCODE[key]]
+
+
+def words_in_lane(units: bytes, data: bytes, lengths: list[int]
+                  ) -> tuple[dict[int, list[tuple[int, int, str]]], set[str]] | None:
+    """For lane messages joined by one separator byte (see :func:`spamguard.text.lane.words_batch`): per message
+    the places ``(start, end, key)`` of its teencode keys, for :func:`expansions_at`, and the distinct words that
+    are not ASCII. None when the compiled kernel is not there."""
+    return lane.words_batch(units, data, lengths, _LANE_KEYS, _SORTED_KEYS)
