@@ -65,3 +65,16 @@ def test_units_pairs_then_the_accent_free_side_with_shapes_and_placeholders():
 def test_unit_tokens_rejects_bad_arguments(args, error):
     with pytest.raises(error):
         KERNEL.unit_tokens(*args)
+
+
+
+def test_tokens_in_every_string_width_are_the_strings_python_builds(monkeypatch):
+    # ASCII, Latin-1, two-byte and four-byte characters, and long units: equal to (and hashing like) the strings
+    # Python builds (a string built in a wider form than its characters need would compare unequal).
+    texts = ["ab ab ab", "é é", "ở ở ở", "𠀀a 𠀀a", "x" * 40 + " " + "x" * 40, "ab ở 𠀀a é ab"]
+    rows = tokenize_batch(texts)
+    assert rows == _pure(texts, monkeypatch)
+    for row in rows:
+        for token in row:
+            assert hash(token) == hash("".join(list(token)))
+            assert {token: 1}.get("".join(list(token))) == 1

@@ -173,6 +173,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     out = []
     zero = _n._ZERO
+    identity = list(range(max(map(len, lowered)) if general != set(range(len(texts))) else 0))
     for i, raw in enumerate(texts):
         ents = per_message[i]
         if i in general:
@@ -184,8 +185,8 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
             out.append(_n._finish(raw, cleaned[i], lowered[i] if offsets is None else None, offsets, counts, ents))
             continue
         text = lowered[i]
-        spans = [(e.start, e.end) for e in ents]
+        spans = [(e.start, e.end) for e in ents] if ents else []
         expansions = checks.expansions(i, text, unit_strs[i], spans)
-        out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], list(range(len(text))),
+        out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], identity[:len(text)],
                               ents, dict(zero), expansions, spans))
     return out

@@ -135,16 +135,23 @@ def clean_char(char: str) -> tuple[str, str | None]:
 
 def fold_homoglyphs(text: str, counts: dict[str, int]) -> str:
     """Fold Cyrillic/Greek look-alikes inside words that also hold Latin letters (same length out)."""
-    if _HAS_HOMOGLYPH.search(text) is None:
+    hit = _HAS_HOMOGLYPH.search(text)
+    if hit is None:
         return text
     pieces, last = [], 0
-    for m in _WORDISH.finditer(text):
+    while hit is not None:
+        # Only the words around a look-alike: the run of _WORDISH characters (str.isalnum is its test) holding it.
+        start = hit.start()
+        while start > last and text[start - 1].isalnum():
+            start -= 1
+        m = _WORDISH.match(text, start)
         word = m.group()
-        if _HAS_HOMOGLYPH.search(word) and _LATIN.search(word):
+        if _LATIN.search(word):
             folded = word.translate(HOMOGLYPHS_WORD)
             counts["homoglyph"] += sum(a != b for a, b in zip(word, folded))
-            pieces += (text[last:m.start()], folded)
+            pieces += (text[last:start], folded)
             last = m.end()
+        hit = _HAS_HOMOGLYPH.search(text, m.end())
     if not pieces:
         return text
     pieces.append(text[last:])
