@@ -118,3 +118,34 @@ def test_a_batch_whose_lower_case_changes_length_takes_the_general_path_for_all(
 
     batch = ["İstanbul ko dc", "xin chao ko", "0ng ba"]  # "İ" lowers to two characters
     assert normalize_batch(batch) == [normalize(t) for t in batch]
+
+
+def _codec_encode(text: str, lossy: bool) -> bytes | None:
+    import codecs
+
+    try:
+        return codecs.charmap_encode(text, "replace" if lossy else "strict", lane._ENCODE)[0]
+    except UnicodeEncodeError:
+        return None
+
+
+_ENCODE_POOL = list(lane._DECODE) + ["ѵ", "\ud800", "\x00", "中", "🙂", "\U0010ffff", "é", "\u0301", "Đ"]
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_ENCODE_POOL), max_size=30).map("".join) | st.text(max_size=20))
+def test_the_kernel_encodes_as_the_charmap_codec(text):
+    assert KERNEL.encode(text, lane._DECODE, False) == _codec_encode(text, False)
+    assert KERNEL.encode(text, lane._DECODE, True) == _codec_encode(text, True)
+    assert lane.encode(text) == _codec_encode(text, False) and lane.encode_lossy(text) == _codec_encode(text, True)
+
+
+@needs_kernel
+def test_encode_rejects_a_table_that_is_not_a_lane():
+    for decode in ("abc", "é" + lane._DECODE[1:], lane._DECODE[:200] + lane._DECODE[128:184]):
+        with pytest.raises(ValueError):
+            KERNEL.encode("xin chào", decode, False)
+    with pytest.raises(TypeError):
+        KERNEL.encode(b"xin", lane._DECODE, False)
+    assert KERNEL.encode("xin chào", lane._DECODE, False) == _codec_encode("xin chào", False)  # the table again

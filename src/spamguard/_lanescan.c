@@ -5,6 +5,8 @@
  * lane.obfuscation_flags() of each message on its own, in one pass over the batch instead of several searches
  * over the joined text (and the per-message re-encoding of the messages it flags). The class tables come from
  * lane.py, so the two definitions cannot drift apart.
+ * encode: the lane bytes of a text (what the charmap codec gives, about twenty times faster).
+ *
  * unit_words: in the unit bytes of a batch (lane bytes with every non-unit a blank), where the teencode words are
  * (with the checks of teencode.expansions_in_units on their neighbours), and the distinct words that are not ASCII
  * (the only ones whose tone mark may be misplaced), without splitting every message into Python strings.
@@ -346,6 +348,109 @@ done:
     return result;
 }
 
+/* ---- encode ------------------------------------------------------------------------------------------------ */
+
+/* The reverse of the lane's 256 characters (lane._DECODE): a byte for each code point of the Basic Multilingual
+ * Plane (0: not in the lane; ASCII is itself), and the few characters beyond it (emoji) sorted for a binary search.
+ * Built once for a decode string and kept with a reference to it. */
+static PyObject *encode_for = NULL;
+static unsigned char bmp_byte[0x10000];
+static Py_UCS4 astral_code[256];
+static unsigned char astral_byte[256];
+static int n_astral;
+
+static int encode_table(PyObject *decode)
+{
+    if (decode == encode_for) return 0;
+    if (PyUnicode_GET_LENGTH(decode) != 256) {
+        PyErr_SetString(PyExc_ValueError, "decode must hold the 256 characters of the lane");
+        return -1;
+    }
+    memset(bmp_byte, 0, sizeof bmp_byte);
+    n_astral = 0;
+    for (int b = 0; b < 256; b++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(decode, b);
+        if ((b < 128) != (c < 128) || (b < 128 && c != (Py_UCS4)b)) {
+            encode_for = NULL;
+            PyErr_SetString(PyExc_ValueError, "the lane's first 128 characters must be ASCII, and only those");
+            return -1;
+        }
+        if (b < 128) {
+            bmp_byte[b] = (unsigned char)b;  /* (NUL stays 0: the loops tell it from "absent") */
+            continue;
+        }
+        int known = c <= 0xFFFF ? bmp_byte[c] != 0 : 0;
+        for (int k = 0; k < n_astral && !known; k++) known = astral_code[k] == c;
+        if (known) {
+            encode_for = NULL;
+            PyErr_SetString(PyExc_ValueError, "the lane's characters must be distinct");
+            return -1;
+        }
+        if (c <= 0xFFFF) {
+            bmp_byte[c] = (unsigned char)b;
+        } else {  /* insertion sort: at most 128 of them */
+            int k = n_astral++;
+            for (; k > 0 && astral_code[k - 1] > c; k--) {
+                astral_code[k] = astral_code[k - 1];
+                astral_byte[k] = astral_byte[k - 1];
+            }
+            astral_code[k] = c;
+            astral_byte[k] = (unsigned char)b;
+        }
+    }
+    Py_INCREF(decode);
+    Py_XSETREF(encode_for, decode);
+    return 0;
+}
+
+static unsigned char astral_byte_of(Py_UCS4 c)
+{
+    int lo = 0, hi = n_astral;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (astral_code[mid] < c) lo = mid + 1; else hi = mid;
+    }
+    return lo < n_astral && astral_code[lo] == c ? astral_byte[lo] : 0;
+}
+
+/* One loop per string width, each a table load per character; 0 is "not in the lane" except for NUL itself. */
+#define ENCODE_LOOP(TYPE, LOOKUP)                                                                                \
+    do {                                                                                                         \
+        const TYPE *chars = (const TYPE *)data;                                                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                                     \
+            Py_UCS4 c = chars[i];                                                                                \
+            unsigned char b = LOOKUP;                                                                            \
+            if (b == 0 && c != 0) {                                                                              \
+                if (!lossy) goto absent;                                                                         \
+                b = '?';                                                                                         \
+            }                                                                                                    \
+            buf[i] = b;                                                                                          \
+        }                                                                                                        \
+    } while (0)
+
+static PyObject *encode(PyObject *self, PyObject *args)
+{
+    PyObject *text, *decode;
+    int lossy;
+    if (!PyArg_ParseTuple(args, "UUp", &text, &decode, &lossy)) return NULL;
+    if (encode_table(decode) < 0) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_IS_ASCII(text)) return PyBytes_FromStringAndSize((const char *)PyUnicode_DATA(text), n);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n);
+    if (!out) return NULL;
+    unsigned char *buf = (unsigned char *)PyBytes_AS_STRING(out);
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: ENCODE_LOOP(Py_UCS1, bmp_byte[c]); break;
+    case PyUnicode_2BYTE_KIND: ENCODE_LOOP(Py_UCS2, bmp_byte[c]); break;
+    default: ENCODE_LOOP(Py_UCS4, c <= 0xFFFF ? bmp_byte[c] : astral_byte_of(c)); break;
+    }
+    return out;
+absent:
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"obfuscation_flags", obfuscation_flags, METH_VARARGS,
      "obfuscation_flags(folded, lengths, tables) -> bytes\n\n"
@@ -358,6 +463,11 @@ static PyMethodDef methods[] = {
      "word that stands alone in the text (not glued to @$_ before or @_ after, not right after a number), and the\n"
      "set of distinct words with a byte >= 0x80, decoded through the 256 characters of ``decode``. ``classes``\n"
      "marks each byte: 1 blank, 2 digit."},
+    {"encode", encode, METH_VARARGS,
+     "encode(text, decode, lossy) -> bytes or None\n\n"
+     "One byte per character of ``text``: the index of the character in ``decode`` (the 256 characters of the lane,\n"
+     "ASCII first). A character outside them makes the result None, or a ``?`` with ``lossy``: what the charmap\n"
+     "codec does with the lane's table, without its per-character cost."},
     {NULL, NULL, 0, NULL},
 };
 
