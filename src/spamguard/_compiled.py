@@ -57,6 +57,6 @@ def _up_to_date(name: str) -> bool:
     return False
 
 
-KERNELS = ("_speedups", "_tokens", "_lanescan", "_entityscan")  # one per src/spamguard/<name>.c
+KERNELS = ("_speedups", "_tokens", "_lanescan", "_entityscan", "_deobscan")  # one per src/spamguard/<name>.c
 
 speedups: ModuleType | None = load("_speedups")

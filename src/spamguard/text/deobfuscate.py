@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
+from spamguard import _compiled
 from spamguard.text import lane
 from spamguard.text.syllable import is_syllable, split_syllables
 from spamguard.text.unicode_fold import ASCII_TABLE, fold_homoglyphs
@@ -226,7 +227,12 @@ def deobfuscate(text: str, offsets: list[int], spans: list[tuple[int, int]], cou
     """Undo leetspeak, spaced and repeated letters until nothing changes (at most 4 rounds).
 
     ``flags`` (leet, O in number, spaced, repeated) says which steps may apply; computed when not given.
+    A text in the lane goes to the compiled kernel when it is loaded (same results: the code below defines them).
     """
+    if _KERNEL is not None and isinstance(text, str):
+        data = lane.encode(text)
+        if data is not None:
+            return _deobfuscate_lane(text, data, offsets, spans, counts, flags)
     for _ in range(4):
         leet, onum, spaced, repeat = flags or step_flags(text)
         flags = None
@@ -266,3 +272,40 @@ def _dedupe(edits: list[Edit]) -> list[Edit]:
         if not out or edit[0] >= out[-1][1]:
             out.append(edit)
     return out
+
+
+# --- the compiled kernel (spamguard._deobscan) --------------------------------------------------------------
+_KERNEL = _compiled.load("_deobscan")
+
+
+def _class_table() -> bytes:
+    """One byte per lane character: the bits of the regex classes the kernel's scans read, found by the regexes
+    themselves (so that, say, a symbol of the lane that counts as a letter would count in the kernel too)."""
+    classes = (re.compile(r"\w"), re.compile(r"\d"), _LETTER, re.compile(r"[^\W_]"), _TOKEN_CHAR,
+               re.compile(f"[{_LEET_CHARS}]"), re.compile(r"[0134@$]"), re.compile(r"[.\-_*·|]"))
+    return bytes(sum(1 << bit for bit, regex in enumerate(classes) if regex.fullmatch(char)) for char in lane._DECODE)
+
+
+_KERNEL_TABLES = (_class_table(), lane._FOLD, *lane._FLAG_TABLES, lane._DECODE)
+
+
+def _deobfuscate_lane(text: str, data: bytes, offsets: list[int], spans: list[tuple[int, int]],
+                      counts: dict[str, int], flags: tuple[bool, bool, bool, bool] | None
+                      ) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """:func:`deobfuscate` of a text in the lane (``data``: its lane bytes) by the kernel."""
+    if not flags:
+        flags = None  # the kernel computes them, as step_flags() does
+    elif type(flags) is not tuple:
+        flags = tuple(flags)
+    # _unleet and split_syllables are looked up now (not bound at import) so that a patched one is called.
+    out = _KERNEL.deobfuscate(data, offsets, spans, flags, _KERNEL_TABLES, _unleet, split_syllables)
+    if out is None:  # nothing undone: the Python code returns its arguments then
+        return text, offsets, spans
+    text, offsets, spans, leet, spaced, repeat = out
+    if leet:
+        counts["leet"] += leet
+    if spaced:
+        counts["spaced"] += spaced
+    if repeat:
+        counts["repeat"] += repeat
+    return text, offsets, spans
