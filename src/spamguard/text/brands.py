@@ -175,7 +175,50 @@ def _glued_to_bait(part: str, key: str, baits: frozenset[str]) -> bool:
 
 
 def _within_one_edit(key: str, text: str) -> bool:
-    """True if some substring of ``text`` is at most one edit (incl. one transposition) away from ``key``."""
+    """True if some substring of ``text`` is at most one edit (incl. one transposition) away from ``key``.
+
+    One edit leaves at least one of the key's three pieces (:func:`_thirds`) whole, at most one place off where it
+    sits in the key; so only the substrings around the pieces' occurrences can match, and each is compared with the
+    key directly (was: an edit-distance table over the whole text, in Python, for every key tried)."""
+    m = len(key)
+    if m < 3:
+        return _within_one_edit_table(key, text)
+    if key in text:
+        return True
+    a, b = len(key) // 3, 2 * len(key) // 3
+    n = len(text)
+    tried = set()
+    for piece, at in ((key[:a], 0), (key[a:b], a), (key[b:], b)):
+        q = text.find(piece)
+        while q >= 0:
+            for start in (q - at - 1, q - at, q - at + 1):
+                for size in (m - 1, m, m + 1):
+                    if 0 <= start and start + size <= n and (start, size) not in tried:
+                        tried.add((start, size))
+                        if _one_edit(key, text[start:start + size]):
+                            return True
+            q = text.find(piece, q + 1)
+    return False
+
+
+def _one_edit(key: str, s: str) -> bool:
+    """Whether ``s`` is ``key`` with one character changed, added or removed, or two neighbours swapped."""
+    if len(s) == len(key):
+        diff = [i for i, (x, y) in enumerate(zip(key, s)) if x != y]
+        return len(diff) <= 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and key[diff[0]] == s[diff[1]]
+                                   and key[diff[1]] == s[diff[0]])
+    longer, shorter = (s, key) if len(s) > len(key) else (key, s)
+    if len(longer) != len(shorter) + 1:
+        return False
+    i = 0
+    while i < len(shorter) and shorter[i] == longer[i]:
+        i += 1
+    return shorter[i:] == longer[i + 1:]
+
+
+def _within_one_edit_table(key: str, text: str) -> bool:
+    """:func:`_within_one_edit` by the edit-distance table (approximate substring matching, with transpositions);
+    used for keys too short to cut in three, and as the definition the tests compare with."""
     m = len(key)
     prev2: list[int] | None = None
     prev = list(range(m + 1))  # column for text[:0] ... approximate substring: row 0 is free
