@@ -193,7 +193,7 @@ def _within_one_edit(key: str, text: str) -> bool:
         while q >= 0:
             for start in (q - at - 1, q - at, q - at + 1):
                 for size in (m - 1, m, m + 1):
-                    if 0 <= start and start + size <= n and (start, size) not in tried:
+                    if start >= 0 and start + size <= n and (start, size) not in tried:
                         tried.add((start, size))
                         if _one_edit(key, text[start:start + size]):
                             return True
