@@ -190,7 +190,7 @@ def count_matrix(texts: Sequence[str], senders: Sequence[str | None] | None, n_f
         position = {row: k for k, row in enumerate(unique)}
         return matrix[[position[row] for row in rows]]
     with cyclic_gc_paused():
-        norms, units = normalize_batch_with_units(texts)
+        norms, units = normalize_batch_with_units(texts, tokens_only=True)
         info = _sender_tokens(senders, len(norms))
         matrix = None
         # A lone surrogate left in a unit has no UTF-8 (normalization removes them), or an entity span the kernel

@@ -113,15 +113,31 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         return _normalize_batch(texts, None)
 
 
-def normalize_batch_with_units(texts: Iterable[str]) -> tuple[list[Normalized], list[tuple[str, str] | None]]:
+class Plain:
+    """What tokenizers read of a message that took the fast path: its text and accent-free text, its entities
+    (with their spans in the text) and teencode expansions. A Normalized has more (the identity offsets, the zero
+    counts), which costs a few microseconds a message to build and free when the caller only wants tokens."""
+
+    __slots__ = ("text", "ascii", "entities", "entity_spans", "expansions")
+
+    def __init__(self, text: str, ascii: str, entities: list[Entity], entity_spans: list[tuple[int, int]],
+                 expansions: list[tuple[int, int, str]]) -> None:
+        self.text, self.ascii, self.entities = text, ascii, entities
+        self.entity_spans, self.expansions = entity_spans, expansions
+
+
+def normalize_batch_with_units(texts: Iterable[str], tokens_only: bool = False
+                               ) -> tuple[list[Normalized | Plain], list[tuple[str, str] | None]]:
     """normalize_batch(), plus what :func:`spamguard.text.tokenize.lane_unit_strings` would compute for each
-    result where the batch pass already has it (None elsewhere): the tokenizer then skips that work."""
+    result where the batch pass already has it (None elsewhere): the tokenizer then skips that work. With
+    ``tokens_only``, the messages of the fast path come back as :class:`Plain` records."""
     units: list[tuple[str, str] | None] = []
     with cyclic_gc_paused():
-        return _normalize_batch(texts, units), units
+        return _normalize_batch(texts, units, tokens_only), units
 
 
-def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] | None) -> list[Normalized]:
+def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] | None,
+                     tokens_only: bool = False) -> list[Normalized | Plain]:
     if isinstance(texts, str):
         raise InputFormatError("normalize_batch() expects an iterable of messages, got a single str; "
                                "wrap it in a list or call normalize().")
@@ -173,7 +189,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     out = []
     zero = _n._ZERO
-    identity = list(range(max(map(len, lowered)) if general != set(range(len(texts))) else 0))
+    identity = list(range(max(map(len, lowered)) if not tokens_only and len(general) < len(texts) else 0))
     for i, raw in enumerate(texts):
         ents = per_message[i]
         if i in general:
@@ -187,6 +203,9 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         text = lowered[i]
         spans = [(e.start, e.end) for e in ents] if ents else []
         expansions = checks.expansions(i, text, unit_strs[i], spans)
+        if tokens_only:
+            out.append(Plain(text, text if text.isascii() else ascii_all[i], ents, spans, expansions))
+            continue
         out.append(Normalized(raw, text, text if text.isascii() else ascii_all[i], identity[:len(text)],
                               ents, dict(zero), expansions, spans))
     return out

@@ -328,7 +328,7 @@ def _tokenize_batch(items: list, mode: str) -> list[list[str]]:
     raw = [i for i, t in enumerate(items) if not isinstance(t, Normalized)]
     units: list[tuple[str, str] | None] | None = None
     if raw:
-        norms, raw_units = normalize_batch_with_units([items[i] for i in raw])
+        norms, raw_units = normalize_batch_with_units([items[i] for i in raw], tokens_only=True)
         units = [None] * len(items)
         for i, norm, pair in zip(raw, norms, raw_units):
             items[i], units[i] = norm, pair
