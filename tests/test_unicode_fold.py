@@ -52,3 +52,21 @@ _ALPHABET = "abcđxyz019_ -.ạ²½" + "".join(map(chr, list(HOMOGLYPHS_WORD)[:2
 @given(st.text(alphabet=st.sampled_from(list(_ALPHABET)), max_size=40) | st.text(max_size=30))
 def test_matches_the_word_by_word_definition(text):
     _both(text)
+
+
+def test_dirty_units_are_what_finditer_finds():
+    from spamguard.text.unicode_fold import _UNIT, _dirty_units
+
+    for text in CASES + ["a\u0301b\u0301", "\u0301x", "xin\u200bchào", "Ｔｈôｎｇ", "e\u0302\u0301", "", "ö̈x"]:
+        assert [m.span() for m in _dirty_units(text)] == [m.span() for m in _UNIT.finditer(text)]
+
+
+_DIRTY_ALPHABET = _ALPHABET + "\u0301\u0300\u0302\u0323\u200b\u200d\ufeffＴｈ\u00a0\tåöṱ\x07"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_DIRTY_ALPHABET)), max_size=30) | st.text(max_size=30))
+def test_dirty_units_match_finditer_on_generated_text(text):
+    from spamguard.text.unicode_fold import _UNIT, _dirty_units
+
+    assert [m.span() for m in _dirty_units(text)] == [m.span() for m in _UNIT.finditer(text)]

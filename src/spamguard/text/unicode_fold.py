@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
+from operator import ne
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("data")
@@ -148,7 +150,7 @@ def fold_homoglyphs(text: str, counts: dict[str, int]) -> str:
         word = m.group()
         if _LATIN.search(word):
             folded = word.translate(HOMOGLYPHS_WORD)
-            counts["homoglyph"] += sum(a != b for a, b in zip(word, folded))
+            counts["homoglyph"] += sum(map(ne, word, folded))
             pieces += (text[last:start], folded)
             last = m.end()
         hit = _HAS_HOMOGLYPH.search(text, m.end())
@@ -166,7 +168,7 @@ def clean(text: str, counts: dict[str, int]) -> tuple[str, list[int]]:
     pieces: list[str] = []
     offsets: list[int] = []
     last = 0
-    for m in _UNIT.finditer(text):
+    for m in _dirty_units(text):
         start, end = m.span()
         if start > last:
             pieces.append(text[last:start])
@@ -192,6 +194,22 @@ def clean(text: str, counts: dict[str, int]) -> tuple[str, list[int]]:
     out = "".join(pieces)
     out = fold_homoglyphs(out, counts)
     return _ensure_nfc(out, offsets)
+
+
+def _dirty_units(text: str) -> Iterator[re.Match]:
+    """``_UNIT.finditer(text)``, trying _UNIT only where a match can start: at a character DIRTY finds, or just
+    before one when that character is a mark (the letter it sits on). The regex tried at every position cost more
+    than the rest of clean()."""
+    last = 0
+    hit = DIRTY.search(text)
+    while hit is not None:
+        at = hit.start()
+        m = _UNIT.match(text, at - 1) if at > last else None
+        if m is None:
+            m = _UNIT.match(text, at)
+        yield m
+        last = m.end()
+        hit = DIRTY.search(text, last)
 
 
 def _fold_base(unit: str, counts: dict[str, int]) -> str:
