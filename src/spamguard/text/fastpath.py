@@ -19,7 +19,7 @@ from spamguard.text import lane
 from spamguard.text import normalize as _n
 from spamguard.text.entities import find_entities_batch
 from spamguard.text.teencode import TEENCODE_KEYS, expansions_at, expansions_in_units, words_in_lane
-from spamguard.text.types import Entity, Normalized
+from spamguard.text.types import Entity, Normalized, Plain
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
 
 _SEP = "\x1e"
@@ -113,19 +113,6 @@ def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
         return _normalize_batch(texts, None)
 
 
-class Plain:
-    """What tokenizers read of a message that took the fast path: its text and accent-free text, its entities
-    (with their spans in the text) and teencode expansions. A Normalized has more (the identity offsets, the zero
-    counts), which costs a few microseconds a message to build and free when the caller only wants tokens."""
-
-    __slots__ = ("text", "ascii", "entities", "entity_spans", "expansions")
-
-    def __init__(self, text: str, ascii: str, entities: list[Entity], entity_spans: list[tuple[int, int]],
-                 expansions: list[tuple[int, int, str]]) -> None:
-        self.text, self.ascii, self.entities = text, ascii, entities
-        self.entity_spans, self.expansions = entity_spans, expansions
-
-
 def normalize_batch_with_units(texts: Iterable[str], tokens_only: bool = False
                                ) -> tuple[list[Normalized | Plain], list[tuple[str, str] | None]]:
     """normalize_batch(), plus what :func:`spamguard.text.tokenize.lane_unit_strings` would compute for each
@@ -195,10 +182,11 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         if i in general:
             if i in undone:
                 result, counts = undone[i]
-                out.append(_n._finish(raw, cleaned[i], lowered[i], None, counts, ents, result))
+                out.append(_n._finish(raw, cleaned[i], lowered[i], None, counts, ents, result, tokens_only))
                 continue
             offsets, counts = states.get(i, (None, dict(zero)))
-            out.append(_n._finish(raw, cleaned[i], lowered[i] if offsets is None else None, offsets, counts, ents))
+            out.append(_n._finish(raw, cleaned[i], lowered[i] if offsets is None else None, offsets, counts, ents,
+                                  tokens_only=tokens_only))
             continue
         text = lowered[i]
         spans = [(e.start, e.end) for e in ents] if ents else []

@@ -27,7 +27,7 @@ from spamguard.text.teencode import (
     find_expansions,
     words_in_lane,
 )
-from spamguard.text.types import OBFUSCATION_KINDS, Entity, Normalized
+from spamguard.text.types import OBFUSCATION_KINDS, Entity, Normalized, Plain
 from spamguard.text.unicode_fold import ASCII_TABLE, DIRTY, clean, lower_with_offsets
 
 try:
@@ -64,11 +64,12 @@ def _clean(text: str) -> tuple[str, list[int] | None, dict[str, int]]:
 
 def _finish(original: str, cleaned: str, lowered: str | None, offsets: list[int] | None,
             counts: dict[str, int], entities: list[Entity],
-            undone: tuple[str, list[int], list[tuple[int, int]]] | None = None) -> Normalized:
+            undone: tuple[str, list[int], list[tuple[int, int]]] | None = None, tokens_only: bool = False
+            ) -> Normalized | Plain:
     """Steps 3-4, given the cleaned text and the entities found in it (spans of ``cleaned``).
 
     ``undone`` is what :func:`undo_obfuscation` returned for the lowered text, when the caller ran it already
-    (``counts`` then holds its counts)."""
+    (``counts`` then holds its counts). ``tokens_only``: a :class:`Plain` record (see normalize_batch_with_units)."""
     if lowered is None or offsets is not None:
         lowered, offsets = lower_with_offsets(cleaned, offsets if offsets is not None else range(len(cleaned)))
         if len(lowered) != len(cleaned):
@@ -90,6 +91,8 @@ def _finish(original: str, cleaned: str, lowered: str | None, offsets: list[int]
         expansions = find_expansions(text, spans)
     if clean_offsets is not None and entities:
         entities = [_relocate(e, original, clean_offsets) for e in entities]
+    if tokens_only:
+        return Plain(text, ascii_text, entities, spans, expansions)
     return Normalized(
         original=original, text=text, ascii=ascii_text,
         offsets=list(range(len(text))) if offsets is None else list(offsets),

@@ -64,6 +64,20 @@ class Normalized:
         return (self.offsets[start], min(self.offsets[last] + 1, len(self.original)))
 
 
+class Plain:
+    """What tokenizers read of a normalized message: its text and accent-free text, its entities (with their spans
+    in the text) and teencode expansions. ``normalize_batch_with_units(..., tokens_only=True)`` returns these for
+    callers that drop the analyses once they have the tokens: a Normalized also holds the offsets and the counts,
+    which cost a few microseconds a message to build and free."""
+
+    __slots__ = ("text", "ascii", "entities", "entity_spans", "expansions")
+
+    def __init__(self, text: str, ascii: str, entities: list[Entity], entity_spans: list[tuple[int, int]],
+                 expansions: list[tuple[int, int, str]]) -> None:
+        self.text, self.ascii, self.entities = text, ascii, entities
+        self.entity_spans, self.expansions = entity_spans, expansions
+
+
 # Obfuscation tricks counted by normalize(); a fixed list so they can be used as model features.
 OBFUSCATION_KINDS = (
     "invisible",   # zero-width and control characters removed
