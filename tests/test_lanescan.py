@@ -101,6 +101,13 @@ def test_unit_words_follows_the_keys_it_is_given_across_calls():
 
 
 @needs_kernel
+def test_a_tuple_name_gives_one_place_per_item():
+    found = KERNEL.unit_words(b"ko dc", b"ko dc", [5], (b"ko", b"dc"), (("không", "ko"), "được"), lane._DECODE,
+                              lane._CLASSES)[0]
+    assert found == {0: [(0, 2, "không"), (0, 2, "ko"), (3, 5, "được")]}
+
+
+@needs_kernel
 @pytest.mark.parametrize("args, error", [
     ((b"ab", [3], lane._FLAG_TABLES), ValueError),
     ((b"ab", [2], lane._FLAG_TABLES[:4]), TypeError),

@@ -250,6 +250,23 @@ static int key_table_for(PyObject *keys, WordTable *out)
     return 0;
 }
 
+/* Append (start, end, name) to ``places``, or one (start, end, item) per item when ``name`` is a tuple (the
+ * expansions of a key: the caller then gets its expansions without a Python loop over the places). */
+static int append_places(PyObject *places, Py_ssize_t start, Py_ssize_t end, PyObject *name)
+{
+    PyObject *s = PyLong_FromSsize_t(start), *e = PyLong_FromSsize_t(end);
+    int failed = !s || !e;
+    Py_ssize_t n = failed ? 0 : PyTuple_Check(name) ? PyTuple_GET_SIZE(name) : 1;
+    for (Py_ssize_t k = 0; k < n && !failed; k++) {
+        PyObject *hit = PyTuple_Pack(3, s, e, PyTuple_Check(name) ? PyTuple_GET_ITEM(name, k) : name);
+        failed = !hit || PyList_Append(places, hit) < 0;
+        Py_XDECREF(hit);
+    }
+    Py_XDECREF(s);
+    Py_XDECREF(e);
+    return failed ? -1 : 0;
+}
+
 static PyObject *unit_words(PyObject *self, PyObject *args)
 {
     Py_buffer units, text;
@@ -302,9 +319,7 @@ static PyObject *unit_words(PyObject *self, PyObject *args)
             Slot *key = table_find(&key_table, w, len, h);
             if (key->len && key_stands_alone(message, n, start - at, i - at, classes)) {
                 if (!places && !(places = PyList_New(0))) goto done;
-                PyObject *hit = Py_BuildValue("(nnO)", start - at, i - at, PyTuple_GET_ITEM(names, key->value));
-                if (!hit || PyList_Append(places, hit) < 0) { Py_XDECREF(hit); goto done; }
-                Py_DECREF(hit);
+                if (append_places(places, start - at, i - at, PyTuple_GET_ITEM(names, key->value)) < 0) goto done;
             }
             if (wide) {
                 Slot *s = table_find(&seen, w, len, h);
@@ -460,7 +475,8 @@ static PyMethodDef methods[] = {
      "unit_words(units, text, lengths, keys, names, decode, classes) -> (places, wide_words)\n\n"
      "In joined unit bytes (messages of the given lengths, each followed by one separator byte; words are runs of\n"
      "non-blank bytes) and the lane bytes of their text: per message, the (start, end, name) of each key found as a\n"
-     "word that stands alone in the text (not glued to @$_ before or @_ after, not right after a number), and the\n"
+     "word that stands alone in the text (not glued to @$_ before or @_ after, not right after a number; a name\n"
+     "that is a tuple gives one (start, end, item) per item), and the\n"
      "set of distinct words with a byte >= 0x80, decoded through the 256 characters of ``decode``. ``classes``\n"
      "marks each byte: 1 blank, 2 digit."},
     {"encode", encode, METH_VARARGS,

@@ -18,7 +18,7 @@ from spamguard.errors import InputFormatError
 from spamguard.text import lane
 from spamguard.text import normalize as _n
 from spamguard.text.entities import find_entities_batch
-from spamguard.text.teencode import TEENCODE_KEYS, expansions_at, expansions_in_units, words_in_lane
+from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_lane, expansions_in_units, outside_spans
 from spamguard.text.types import Entity, Normalized, Plain
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
 
@@ -67,30 +67,30 @@ def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
 
 
 class _WordChecks(NamedTuple):
-    places: dict[int, list[tuple[int, int, str]]] | None  # per message its teencode words (the kernel's answer)
+    found: dict[int, list[tuple[int, int, str]]] | None  # per message its teencode expansions (the kernel's answer)
     hits: dict[int, set[str]]  # or per message the teencode keys it holds (the pure-Python answer)
     misplaced: set[int]  # messages with a word whose tone mark may be misplaced: they take the general path
 
     def expansions(self, i: int, text: str, unit_str: str, spans: list[tuple[int, int]]
                    ) -> list[tuple[int, int, str]]:
         """The teencode expansions of message ``i`` (a lane message)."""
-        if self.places is not None:
-            places = self.places.get(i)
-            return expansions_at(places, spans) if places else []
+        if self.found is not None:
+            found = self.found.get(i)
+            return outside_spans(found, spans) if found else []
         hits = self.hits.get(i)
         return expansions_in_units(text, unit_str, hits, spans) if hits else []
 
 
 def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[int]) -> _WordChecks:
-    found = words_in_lane(units, data, lengths)
+    found = expansions_in_lane(units, data, lengths)
     hits_by_message: dict[int, set[str]] = {}
     if found is not None:
-        places = found[0]
+        per_message = found[0]
         # Only words with a letter outside ASCII can carry a tone mark, misplaced or not.
         suspects = _n.tone_suspects(found[1])
         if not suspects:
-            return _WordChecks(places, hits_by_message, set())
-        return _WordChecks(places, hits_by_message, _messages_with_words(unit_strs, suspects))
+            return _WordChecks(per_message, hits_by_message, set())
+        return _WordChecks(per_message, hits_by_message, _messages_with_words(unit_strs, suspects))
     message_words = [piece.split() for piece in unit_strs]
     words = set().union(*message_words)
     suspects = _n.tone_suspects(words)

@@ -22,10 +22,10 @@ from spamguard.text import lane
 from spamguard.text.syllable import TONE_CANDIDATE, fix_tone, fix_tones
 from spamguard.text.teencode import (
     TEENCODE_KEYS,
-    expansions_at,
+    expansions_in_lane,
     expansions_in_units,
     find_expansions,
-    words_in_lane,
+    outside_spans,
 )
 from spamguard.text.types import OBFUSCATION_KINDS, Entity, Normalized, Plain
 from spamguard.text.unicode_fold import ASCII_TABLE, DIRTY, clean, lower_with_offsets
@@ -105,7 +105,7 @@ def _finish_lane(text: str, data: bytes, spans: list[tuple[int, int]]
     """Step 4 for a text in the lane (``data`` is its lane bytes): the text with its tone marks fixed, its
     accent-free lane bytes and its teencode expansions."""
     units = lane.unit_bytes(data)
-    found = words_in_lane(units, data, [len(data)])
+    found = expansions_in_lane(units, data, [len(data)])
     if found is None:  # no kernel: split the units in Python
         unit_str = lane.decode(units)
         words = unit_str.split()
@@ -118,16 +118,16 @@ def _finish_lane(text: str, data: bytes, spans: list[tuple[int, int]]
                 words = unit_str.split()
         hits = TEENCODE_KEYS.intersection(words)
         return text, lane.fold(lane.encode(text)), expansions_in_units(text, unit_str, hits, spans) if hits else []
-    places, words = found
+    found_expansions, words = found
     suspects = tone_suspects(words)  # (only a word with a letter outside ASCII can carry a tone mark)
     if suspects:
         fixed = _fix_suspects(text, lane.decode(units), suspects)
         if fixed != text:
             text, data = fixed, lane.encode(fixed)
             units = lane.unit_bytes(data)
-            places = words_in_lane(units, data, [len(data)])[0]
-    mine = places.get(0)
-    return text, lane.fold(data), expansions_at(mine, spans) if mine else []
+            found_expansions = expansions_in_lane(units, data, [len(data)])[0]
+    mine = found_expansions.get(0)
+    return text, lane.fold(data), outside_spans(mine, spans) if mine else []
 
 
 def undo_obfuscation(text: str, offsets: list[int] | None, spans: list[tuple[int, int]], counts: dict[str, int],

@@ -30,6 +30,7 @@ TEENCODE = _load()
 TEENCODE_KEYS = frozenset(TEENCODE)
 _SORTED_KEYS = tuple(sorted(TEENCODE_KEYS))
 _LANE_KEYS = tuple(lane.encode(k) or b"\x00" for k in _SORTED_KEYS)  # (a key outside the lane matches nothing)
+_EXPANSIONS = tuple(TEENCODE[k] for k in _SORTED_KEYS)
 _KEYS = re.compile(
     r"(?<![\w@$])(?:" + "|".join(map(re.escape, sorted(TEENCODE, key=len, reverse=True))) + r")(?![\w@])"
 )
@@ -95,21 +96,20 @@ def expansions_in_units(text: str, unit_str: str, hits: Iterable[str], spans: li
     return out
 
 
-def expansions_at(places: list[tuple[int, int, str]], spans: list[tuple[int, int]] = ()
+def outside_spans(expansions: list[tuple[int, int, str]], spans: list[tuple[int, int]] = ()
                   ) -> list[tuple[int, int, str]]:
-    """expansions_in_units() from the places of the keys, in text order, whose neighbours were already checked
-    (as the lane kernel reports them): only the entity spans remain to rule out."""
-    if spans:
-        spans = sorted(spans)
-        starts = [s for s, _ in spans]
-        return [(start, end, expansion) for start, end, key in places
-                if not _overlaps(spans, starts, start, end) for expansion in TEENCODE[key]]
-    return [(start, end, expansion) for start, end, key in places for expansion in TEENCODE[key]]
+    """The expansions (in text order, each key's expansions in table order, as the lane kernel lists them, with the
+    checks on their neighbours done) that do not overlap an entity span."""
+    if not spans:
+        return expansions
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    return [x for x in expansions if not _overlaps(spans, starts, x[0], x[1])]
 
 
-def words_in_lane(units: bytes, data: bytes, lengths: list[int]
-                  ) -> tuple[dict[int, list[tuple[int, int, str]]], set[str]] | None:
+def expansions_in_lane(units: bytes, data: bytes, lengths: list[int]
+                       ) -> tuple[dict[int, list[tuple[int, int, str]]], set[str]] | None:
     """For lane messages joined by one separator byte (see :func:`spamguard.text.lane.words_batch`): per message
-    the places ``(start, end, key)`` of its teencode keys, for :func:`expansions_at`, and the distinct words that
-    are not ASCII. None when the compiled kernel is not there."""
-    return lane.words_batch(units, data, lengths, _LANE_KEYS, _SORTED_KEYS)
+    the ``(start, end, expansion)`` of its teencode words, entity spans not ruled out yet (see
+    :func:`outside_spans`), and the distinct words that are not ASCII. None when the compiled kernel is not there."""
+    return lane.words_batch(units, data, lengths, _LANE_KEYS, _EXPANSIONS)
