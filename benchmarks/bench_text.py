@@ -26,17 +26,18 @@ sys.path.insert(0, str(HERE))
 from text_samples import LONG, SHORT  # noqa: E402
 
 
-def _rates(configs: dict, messages: list[str], repeat: int) -> dict[str, float]:
-    """Best-of-``repeat`` messages per second of each ``fn(messages)``, run round-robin so that a change in the
-    machine's load hits every configuration alike."""
+def _rates(configs: dict, repeat: int) -> dict:
+    """Best-of-``repeat`` messages per second of each ``fn(messages)`` (``configs``: key -> (fn, setup, messages)),
+    run round-robin over all of them, every set and system alike, so that a change in the machine's speed (this VM
+    drifts by a third between minutes) hits them all alike."""
     best = dict.fromkeys(configs, float("inf"))
     for _ in range(repeat):
-        for name, (fn, setup) in configs.items():
+        for key, (fn, setup, messages) in configs.items():
             setup()
             start = time.perf_counter()
             fn(messages)
-            best[name] = min(best[name], time.perf_counter() - start)
-    return {name: len(messages) / t for name, t in best.items()}
+            best[key] = min(best[key], time.perf_counter() - start)
+    return {key: len(configs[key][2]) / t for key, t in best.items()}
 
 
 def _import_time(module: str) -> float:
@@ -120,25 +121,31 @@ def main(argv: list[str] | None = None) -> int:
     def real() -> None:
         norm_mod.find_entities, fast_mod.find_entities_batch = real_find, real_find_batch
 
+    ours = {
+        "norm": (lambda ms: [normalize(m) for m in ms], stub),
+        "norm_b": (normalize_batch, stub),
+        "ent": (lambda ms: [normalize(m) for m in ms], real),
+        "ent_b": (normalize_batch, real),
+        "tok": (lambda ms: [tokenize(m) for m in ms], real),
+        "tok_b": (tokenize_batch, real),
+    }
+    theirs = {  # on fewer messages: they are slow
+        "utn": (lambda ms: [text_normalize(m) for m in ms], real),
+        "uwt": (lambda ms: [word_tokenize(m) for m in ms], real),
+        "word": (lambda ms: tokenize_batch(ms, mode="word"), real),
+    }
+    configs, averages = {}, {}
     for label, samples in sets.items():
         msgs = (samples * (args.n // len(samples) + 1))[: args.n]
-        avg = sum(map(len, msgs)) / len(msgs)
-        ours = _rates({
-            "norm": (lambda ms: [normalize(m) for m in ms], stub),
-            "norm_b": (normalize_batch, stub),
-            "ent": (lambda ms: [normalize(m) for m in ms], real),
-            "ent_b": (normalize_batch, real),
-            "tok": (lambda ms: [tokenize(m) for m in ms], real),
-            "tok_b": (tokenize_batch, real),
-        }, msgs, repeat)
+        averages[label] = sum(map(len, msgs)) / len(msgs)
+        configs.update({(label, name): (fn, setup, msgs) for name, (fn, setup) in ours.items()})
         few = msgs[: max(300, args.n // 10)]
-        theirs = _rates({
-            "utn": (lambda ms: [text_normalize(m) for m in ms], real),
-            "uwt": (lambda ms: [word_tokenize(m) for m in ms], real),
-            "word": (lambda ms: tokenize_batch(ms, mode="word"), real),
-        }, few, 2)
-        rows.append((label, avg, ours["norm"], ours["norm_b"], ours["ent"], ours["ent_b"], ours["tok"],
-                     ours["tok_b"], theirs["utn"], theirs["uwt"], theirs["word"]))
+        configs.update({(label, name): (fn, setup, few) for name, (fn, setup) in theirs.items()})
+    rates = _rates(configs, repeat)
+    for label in sets:
+        r = {name: rates[label, name] for name in (*ours, *theirs)}
+        rows.append((label, averages[label], r["norm"], r["norm_b"], r["ent"], r["ent_b"], r["tok"], r["tok_b"],
+                     r["utn"], r["uwt"], r["word"]))
     real()
     cold = _corpus_rates(2 if args.quick else 3)
 
@@ -149,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Text pipeline speed (`spamguard.text`)",
         "",
-        f"Command: `{cmd}` (one CPU core, best of {repeat} runs; {args.n} messages per set, cycled from "
+        f"Command: `{cmd}` (one CPU core, best of {repeat} runs, all sets and systems round-robin; {args.n} "
+        f"messages per set, cycled from "
         f"{len(SHORT)} short and {len(LONG)} long invented SMS in `benchmarks/text_samples.py`). "
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average "
         f"{load[0]:.1f} at start and {os.getloadavg()[0]:.1f} at end (other jobs shared the machine: absolute numbers "
@@ -183,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Targets (issue 2, section 6): normalize + entities + tokenize >= 30,000 msgs/s at ~70 chars and >= 12,000 "
         "at ~200 chars. About a quarter of the sample messages are obfuscated (leet, spaced letters, look-alikes, "
-        "misplaced tones) and take the full per-message path; the last row shows the fast path alone.",
+        "misplaced tones) and take the full per-message path; the third row of the first table shows the fast path "
+        "alone.",
         "",
         f"Import time (`python -X importtime -c \"import spamguard\"`, cumulative, best of 5): `spamguard` "
         f"{imp_pkg:.1f} ms; `spamguard.text` {imp_text:.1f} ms.",
