@@ -7,7 +7,14 @@ import unicodedata
 import pytest
 
 from spamguard.errors import InputFormatError
-from spamguard.text import OBFUSCATION_KINDS, normalize, normalize_batch, strip_accents
+from spamguard.text import (
+    OBFUSCATION_KINDS,
+    normalize,
+    normalize_batch,
+    strip_accents,
+    tokenize,
+    tokenize_batch,
+)
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
 
@@ -241,3 +248,14 @@ def test_tokens_only_records_hold_what_the_full_results_hold():
     for f, r in zip(full, light):
         assert (r.text, r.ascii, r.entities, r.entity_spans, r.expansions) == (
             f.text, f.ascii, f.entities, f.entity_spans, f.expansions)
+
+
+@pytest.mark.parametrize("texts", [
+    ["Hoà bình thuỷ lợi: lịch cắt nước", "xin chào", "Khoá học giảm 50%, ib mình", "hoà ko khoá"],
+    ["hoà", "Th0ng ba0 hoà", "Ѵietcombank hoà bình", "hoà 0912345678 khoá", "toà án nhân dân", "kHoÁ"],
+    ["thuỷ", "thuỷ", "hoà2 ok", "giày dép", "quà tặng", "hoà\u200bbình"],
+])
+def test_the_batch_fixes_tone_marks_as_one_call_per_message(texts):
+    # Messages whose only trouble is an old-style tone mark are fixed in the batch, without the general path.
+    assert normalize_batch(texts) == [normalize(t) for t in texts]
+    assert tokenize_batch(texts) == [tokenize(t) for t in texts]

@@ -18,6 +18,7 @@ from spamguard.errors import InputFormatError
 from spamguard.text import lane
 from spamguard.text import normalize as _n
 from spamguard.text.entities import find_entities_batch
+from spamguard.text.syllable import fix_tone
 from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_lane, expansions_in_units, outside_spans
 from spamguard.text.types import Entity, Normalized, Plain
 from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
@@ -69,7 +70,8 @@ def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
 class _WordChecks(NamedTuple):
     found: dict[int, list[tuple[int, int, str]]] | None  # per message its teencode expansions (the kernel's answer)
     hits: dict[int, set[str]]  # or per message the teencode keys it holds (the pure-Python answer)
-    misplaced: set[int]  # messages with a word whose tone mark may be misplaced: they take the general path
+    misplaced: set[int]  # messages with a word whose tone mark may be misplaced
+    suspects: set[str] = set()  # those words (of the whole batch)
 
     def expansions(self, i: int, text: str, unit_str: str, spans: list[tuple[int, int]]
                    ) -> list[tuple[int, int, str]]:
@@ -81,6 +83,23 @@ class _WordChecks(NamedTuple):
         return expansions_in_units(text, unit_str, hits, spans) if hits else []
 
 
+def _retone(lowered: list[str], unit_strs: list[str], checks: _WordChecks, candidates: set[int]) -> dict[int, str]:
+    """The tone marks fixed in the batch (hoà -> hòa) for those of ``candidates`` (lane messages with a misplaced
+    tone, nothing to clean or de-obfuscate) where the general path would do only that: the text keeps its length,
+    its accent-free form, units and teencode words (neither a suspect word nor its fix is a key). The others take
+    the general path."""
+    out = {}
+    for i in candidates:
+        mine = checks.suspects.intersection(unit_strs[i].split())
+        if not mine or not all(w.isalpha() for w in mine) or any(
+                w in TEENCODE_KEYS or fix_tone(w) in TEENCODE_KEYS for w in mine):
+            continue
+        fixed = _n._fix_suspects(lowered[i], unit_strs[i], mine)
+        if len(fixed) == len(lowered[i]) and lane.encode(fixed) is not None:
+            out[i] = fixed
+    return out
+
+
 def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[int]) -> _WordChecks:
     found = expansions_in_lane(units, data, lengths)
     hits_by_message: dict[int, set[str]] = {}
@@ -90,7 +109,7 @@ def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[
         suspects = _n.tone_suspects(found[1])
         if not suspects:
             return _WordChecks(per_message, hits_by_message, set())
-        return _WordChecks(per_message, hits_by_message, _messages_with_words(unit_strs, suspects))
+        return _WordChecks(per_message, hits_by_message, _messages_with_words(unit_strs, suspects), suspects)
     message_words = [piece.split() for piece in unit_strs]
     words = set().union(*message_words)
     suspects = _n.tone_suspects(words)
@@ -104,7 +123,7 @@ def _word_checks(units: bytes, data: bytes, unit_strs: list[str], lengths: list[
                 hits_by_message[i] = hits
             if suspects and not suspects.isdisjoint(piece_words):
                 misplaced.add(i)
-    return _WordChecks(None, hits_by_message, misplaced)
+    return _WordChecks(None, hits_by_message, misplaced, suspects)
 
 
 def normalize_batch(texts: Iterable[str]) -> list[Normalized]:
@@ -166,7 +185,10 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         units_joined = lane.unit_bytes(data)
         unit_strs = lane.decode(units_joined).split(_SEP)
         checks = _word_checks(units_joined, data, unit_strs, lengths)
-        general |= checks.misplaced
+        retoned = _retone(lowered, unit_strs, checks, checks.misplaced - general - maybe_obfuscated.keys())
+        general |= checks.misplaced - retoned.keys()
+        for i, fixed in retoned.items():
+            lowered[i], unit_strs[i] = fixed, lane.unit_string(lane.encode(fixed))
         ascii_all = lane.decode(folded).split(_SEP)
         undone = _undo_flagged(lowered, per_message, maybe_obfuscated, general)
         general |= undone.keys()
