@@ -44,3 +44,46 @@ def test_real_brand_typos():
                                 ("shopee", "shoppe", True), ("shopee", "shop", False), ("ab", "xaxbx", True)]:
         assert brands._within_one_edit(key, text) is expected
         assert brands._within_one_edit_table(key, text) is expected
+
+
+def _keys_inside_everywhere(labels):
+    """brands._keys_inside by trying every length at every place (the definition it narrows down)."""
+    index, lengths = brands._skeleton_index()
+    found = set()
+    for label in labels:
+        for size in lengths:
+            for i in range(len(label) - size + 1):
+                found.update(index.get(label[i:i + size], ()))
+    return sorted(found)
+
+
+_SKELETONS = sorted({key.skel for key in brands._keys()})
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SKELETONS) | st.text(alphabet="abcdeiklmnotv0-", max_size=4), max_size=5)
+                .map("".join), min_size=1, max_size=3))
+def test_keys_inside_finds_every_key_a_label_holds(labels):
+    assert brands._keys_inside(labels) == _keys_inside_everywhere(labels)
+
+
+def _typo_candidates_by_counting(labels):
+    """brands._typo_candidates as first written: pairs counted one by one."""
+    index, need = brands._bigram_index()
+    passing = {k: list(labels) for k, n in enumerate(need) if n <= 0}
+    for label in labels:
+        shared = {}
+        for pair in {label[i:i + 2] for i in range(len(label) - 1)}:
+            for k in index.get(pair, ()):
+                shared[k] = shared.get(k, 0) + 1
+        for k, count in shared.items():
+            if 0 < need[k] <= count:
+                passing.setdefault(k, []).append(label)
+    return sorted(passing.items())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SKELETONS) | st.text(alphabet="abcdeiklmnotv0-", max_size=4), max_size=5)
+                .map("".join), min_size=1, max_size=3))
+def test_typo_candidates_are_those_of_the_pair_by_pair_count(labels):
+    assert brands._typo_candidates(labels) == _typo_candidates_by_counting(labels)

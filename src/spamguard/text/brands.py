@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 __all__ = ["Brand", "brands", "official_brand", "lookalike_brand", "sender_brand", "registered_domain",
            "read_data_lines"]
@@ -284,31 +286,44 @@ def _keys_inside(labels: list[str]) -> list[int]:
         return []  # most links are about no brand: one regex search says so
     index, lengths = _skeleton_index()
     found: set[int] = set()
+    starts = _skeleton_start()
     for label in labels:
-        for size in lengths:
-            if size > len(label):
-                break
-            for i in range(len(label) - size + 1):
+        # Only where some skeleton starts (the lookahead finds every such place), every length is tried.
+        for m in starts.finditer(label):
+            i = m.start()
+            for size in lengths:
+                if i + size > len(label):
+                    break
                 hit = index.get(label[i:i + size])
                 if hit:
                     found.update(hit)
     return sorted(found)
 
 
+@functools.cache
+def _skeleton_start() -> re.Pattern[str]:
+    return re.compile(f"(?=(?:{_any_skeleton().pattern}))")
+
+
 def _typo_candidates(labels: list[str]) -> list[tuple[int, list[str]]]:
     """Long keys (index in _typo_keys() order) with the labels sharing enough of their letter pairs to be within
     one typo (all but 3 of the key's distinct pairs)."""
     index, need = _bigram_index()
-    passing: dict[int, list[str]] = {k: list(labels) for k, n in enumerate(need) if n <= 0}
+    passing: dict[int, list[str]] = {k: list(labels) for k in _short_typo_keys()}
+    empty = ()
     for label in labels:
-        shared: dict[int, int] = {}
-        for pair in {label[i:i + 2] for i in range(len(label) - 1)}:
-            for k in index.get(pair, ()):
-                shared[k] = shared.get(k, 0) + 1
+        pairs = {label[i:i + 2] for i in range(len(label) - 1)}
+        shared = Counter(chain.from_iterable([index.get(pair, empty) for pair in pairs]))
         for k, count in shared.items():
             if 0 < need[k] <= count:
                 passing.setdefault(k, []).append(label)
     return sorted(passing.items())
+
+
+@functools.cache
+def _short_typo_keys() -> tuple[int, ...]:
+    """The long keys with at most 3 distinct letter pairs: every label is a candidate for them."""
+    return tuple(k for k, n in enumerate(_bigram_index()[1]) if n <= 0)
 
 
 @functools.cache
