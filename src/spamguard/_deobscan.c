@@ -9,12 +9,9 @@
  * strings. The character classes come from deobfuscate.py (built from its regexes, one lane character at a time)
  * and the flag tables from lane.py, so the two definitions cannot drift apart.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_laneflags.h"
 #include <stdlib.h>
 #include <string.h>
-
-enum { LEET = 1, ONUM = 2, SPACED = 4, REPEAT = 8 };
 
 /* Bits of the class table: \w, \d, [^\W\d_] (a letter), [^\W_], [\w@$!] (a token character), [0134@$!] (a leet
  * character), [0134@$] (one that may start leetspeak before a letter), [.\-_*·|] (a separator of dotted letters). */
@@ -29,95 +26,18 @@ typedef struct {
 
 #define IS(c, bit) (ctx->cls[(unsigned char)(c)] & (bit))
 
-/* ---- the obfuscation flags: as _lanescan.c computes lane.obfuscation_flags() (copied: the kernels are built
- * one file each) -------------------------------------------------------------------------------------------- */
+/* ---- the obfuscation flags (_laneflags.h, shared with _lanescan.c) ------------------------------------------ */
 
-static int byte_in(unsigned char c, const char *set) { return c && strchr(set, c) != NULL; }
-
-static int has_leet(const unsigned char *c, Py_ssize_t n)
-{
-#define AT(i) ((i) < 0 || (i) >= n ? ' ' : c[i])
-    for (Py_ssize_t j = 0; j < n; j++) {
-        if (c[j] == '0') {
-            if (AT(j - 1) == 'a' && AT(j + 1) == 'a') return 1;
-            if (AT(j - 1) == 'a' && AT(j + 1) == '0' && AT(j + 2) == 'a') return 1;
-            if (AT(j - 2) == 'a' && AT(j - 1) == 'a' && AT(j + 1) == ' ') return 1;
-            if (AT(j - 1) == ' ' && AT(j + 1) == 'a' && AT(j + 2) == 'a') return 1;
-        } else if (c[j] == '@' && AT(j - 1) == 'a' && AT(j + 1) == 'a') {
-            return 1;
-        }
-    }
-    return 0;
-#undef AT
-}
-
-static int has_o_in_number(const unsigned char *d, Py_ssize_t n)
-{
-    for (Py_ssize_t j = 0; j + 1 < n; j++) {
-        if (d[j] != '0') continue;
-        if (d[j + 1] == 'o') return 1;
-        if ((d[j + 1] == '.' || d[j + 1] == ',') && j + 4 < n && d[j + 2] == 'o' && d[j + 3] == 'o' && d[j + 4] == 'o')
-            return 1;
-    }
-    return 0;
-}
-
-static int has_spaced(const unsigned char *s, Py_ssize_t n)
-{
-    for (Py_ssize_t j = 1; j + 3 < n; j++) {
-        unsigned char sep = s[j];
-        if (!(sep == ' ' || sep == '.' || sep == '-' || sep == '_' || sep == '*' || sep == '|' || sep == '~')) continue;
-        if (s[j - 1] != 'a' || s[j + 1] != 'a' || s[j + 2] != sep || s[j + 3] != 'a') continue;
-        if (sep != ' ' || (j + 5 < n && s[j + 4] == ' ' && s[j + 5] == 'a')) return 1;
-    }
-    return 0;
-}
-
-static void translate(unsigned char *out, const unsigned char *f, Py_ssize_t n, const unsigned char *table)
-{
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = table[f[i]];
-}
-
-/* The next run of lane.repeat_runs(f) found from *from on: 3+ of a vowel or 4+ of a consonant, not touching a
- * digit (the look-up tables say which neighbours are equal letters). 1 with the run in [*start, *end), else 0. */
 static int next_run(const Ctx *ctx, const unsigned char *f, Py_ssize_t n, Py_ssize_t *from, Py_ssize_t *start,
                     Py_ssize_t *end)
 {
-    Py_ssize_t i = *from;
-    while (i + 2 < n) {
-        if (ctx->left[f[i]] == ctx->right[f[i + 1]] && ctx->left[f[i + 1]] == ctx->right[f[i + 2]]) {
-            unsigned char letter = f[i];
-            Py_ssize_t e = i + 3;
-            while (e < n && f[e] == letter) e++;
-            int long_enough = e - i >= (byte_in(letter, "aeiouy") ? 3 : 4);
-            int touches_digit = (i && byte_in(f[i - 1], "0123456789")) || (e < n && byte_in(f[e], "0123456789"));
-            if (long_enough && !touches_digit) {
-                *start = i;
-                *from = *end = e;
-                return 1;
-            }
-            i = e;  /* the next run starts at or after this one's end */
-        } else {
-            i++;
-        }
-    }
-    *from = n;
-    return 0;
+    return next_repeat_run(ctx->left, ctx->right, f, n, from, start, end);
 }
 
 /* lane.obfuscation_flags(folded); ``scratch`` holds n bytes. */
 static int flags_of(const Ctx *ctx, const unsigned char *f, Py_ssize_t n, unsigned char *scratch)
 {
-    int flags = 0;
-    translate(scratch, f, n, ctx->leet);
-    if (has_leet(scratch, n)) flags |= LEET;
-    translate(scratch, f, n, ctx->digit0);
-    if (has_o_in_number(scratch, n)) flags |= ONUM;
-    translate(scratch, f, n, ctx->spaced);
-    if (has_spaced(scratch, n)) flags |= SPACED;
-    Py_ssize_t from = 0, start, end;
-    if (next_run(ctx, f, n, &from, &start, &end)) flags |= REPEAT;
-    return flags;
+    return lane_flags(f, n, ctx->leet, ctx->digit0, ctx->spaced, ctx->left, ctx->right, scratch);
 }
 
 /* ---- edits and protected spans ------------------------------------------------------------------------------ */

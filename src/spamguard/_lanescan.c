@@ -11,98 +11,16 @@
  * (with the checks of teencode.expansions_in_units on their neighbours), and the distinct words that are not ASCII
  * (the only ones whose tone mark may be misplaced), without splitting every message into Python strings.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_laneflags.h"
 #include <stdint.h>
 #include <string.h>
 
-enum { LEET = 1, ONUM = 2, SPACED = 4, REPEAT = 8 };
-
 typedef struct { const unsigned char *leet, *digit0, *spaced, *left, *right; } Tables;
-
-static int byte_in(unsigned char c, const char *set) { return c && strchr(set, c) != NULL; }
-
-/* The searches of lane.obfuscation_flags(), written out: each needle is tested only where its rarest byte is. */
-
-/* Leet classes (lane._LEET_CLS) with a blank on each side: "a0a", "a00a", "aa0 ", " 0aa", "a@a". */
-static int has_leet(const unsigned char *c, Py_ssize_t n)
-{
-#define AT(i) ((i) < 0 || (i) >= n ? ' ' : c[i])
-    for (Py_ssize_t j = 0; j < n; j++) {
-        if (c[j] == '0') {
-            if (AT(j - 1) == 'a' && AT(j + 1) == 'a') return 1;
-            if (AT(j - 1) == 'a' && AT(j + 1) == '0' && AT(j + 2) == 'a') return 1;
-            if (AT(j - 2) == 'a' && AT(j - 1) == 'a' && AT(j + 1) == ' ') return 1;
-            if (AT(j - 1) == ' ' && AT(j + 1) == 'a' && AT(j + 2) == 'a') return 1;
-        } else if (c[j] == '@' && AT(j - 1) == 'a' && AT(j + 1) == 'a') {
-            return 1;
-        }
-    }
-    return 0;
-#undef AT
-}
-
-/* lane._DIGIT0 classes: "0o", "0.ooo", "0,ooo". */
-static int has_o_in_number(const unsigned char *d, Py_ssize_t n)
-{
-    for (Py_ssize_t j = 0; j + 1 < n; j++) {
-        if (d[j] != '0') continue;
-        if (d[j + 1] == 'o') return 1;
-        if ((d[j + 1] == '.' || d[j + 1] == ',') && j + 4 < n && d[j + 2] == 'o' && d[j + 3] == 'o' && d[j + 4] == 'o')
-            return 1;
-    }
-    return 0;
-}
-
-/* lane._SPACED_CLS classes: "a a a a", and "a.a.a" with each of . - _ * | and ~ (the middle dot) */
-static int has_spaced(const unsigned char *s, Py_ssize_t n)
-{
-    for (Py_ssize_t j = 1; j + 3 < n; j++) {
-        unsigned char sep = s[j];
-        if (!(sep == ' ' || sep == '.' || sep == '-' || sep == '_' || sep == '*' || sep == '|' || sep == '~')) continue;
-        if (s[j - 1] != 'a' || s[j + 1] != 'a' || s[j + 2] != sep || s[j + 3] != 'a') continue;
-        if (sep != ' ' || (j + 5 < n && s[j + 4] == ' ' && s[j + 5] == 'a')) return 1;
-    }
-    return 0;
-}
-
-static void translate(unsigned char *out, const unsigned char *f, Py_ssize_t n, const unsigned char *table)
-{
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = table[f[i]];
-}
-
-/* lane.repeat_runs(f) is not empty: 3+ of a vowel or 4+ of a consonant, not touching a digit. */
-static int has_repeat(const unsigned char *f, Py_ssize_t n, const Tables *t)
-{
-    Py_ssize_t i = 0;
-    while (i + 2 < n) {
-        if (t->left[f[i]] == t->right[f[i + 1]] && t->left[f[i + 1]] == t->right[f[i + 2]]) {
-            unsigned char letter = f[i];
-            Py_ssize_t end = i + 3;
-            while (end < n && f[end] == letter) end++;
-            int long_enough = end - i >= (byte_in(letter, "aeiouy") ? 3 : 4);
-            int touches_digit = (i && byte_in(f[i - 1], "0123456789")) || (end < n && byte_in(f[end], "0123456789"));
-            if (long_enough && !touches_digit) return 1;
-            i = end;  /* the next run starts at or after this one's end */
-        } else {
-            i++;
-        }
-    }
-    return 0;
-}
 
 /* lane.obfuscation_flags() of one message; ``scratch`` holds n bytes. */
 static int flags_of(const unsigned char *f, Py_ssize_t n, const Tables *t, unsigned char *scratch)
 {
-    int flags = 0;
-    translate(scratch, f, n, t->leet);
-    if (has_leet(scratch, n)) flags |= LEET;
-    translate(scratch, f, n, t->digit0);
-    if (has_o_in_number(scratch, n)) flags |= ONUM;
-    translate(scratch, f, n, t->spaced);
-    if (has_spaced(scratch, n)) flags |= SPACED;
-    if (has_repeat(f, n, t)) flags |= REPEAT;
-    return flags;
+    return lane_flags(f, n, t->leet, t->digit0, t->spaced, t->left, t->right, scratch);
 }
 
 static int table_arg(PyObject *obj, const unsigned char **out)
