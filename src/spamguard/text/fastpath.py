@@ -51,8 +51,6 @@ def _undo_flagged(lowered: list[str], per_message: list[list[Entity]],
     return undone
 
 
-
-
 def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
     """The messages that hold one of ``words`` as a unit: searched in the whole batch at once."""
     joined = f" {' '.join(unit_strs)} "  # units are separated by blanks; so are the messages here
@@ -71,7 +69,7 @@ class _WordChecks(NamedTuple):
     found: dict[int, list[tuple[int, int, str]]] | None  # per message its teencode expansions (the kernel's answer)
     hits: dict[int, set[str]]  # or per message the teencode keys it holds (the pure-Python answer)
     misplaced: set[int]  # messages with a word whose tone mark may be misplaced
-    suspects: set[str] = set()  # those words (of the whole batch)
+    suspects: frozenset[str] | set[str] = frozenset()  # those words (of the whole batch)
 
     def expansions(self, i: int, text: str, unit_str: str, spans: list[tuple[int, int]]
                    ) -> list[tuple[int, int, str]]:
@@ -83,11 +81,12 @@ class _WordChecks(NamedTuple):
         return expansions_in_units(text, unit_str, hits, spans) if hits else []
 
 
-def _retone(lowered: list[str], unit_strs: list[str], checks: _WordChecks, candidates: set[int]) -> dict[int, str]:
+def _retone(lowered: list[str], unit_strs: list[str], checks: _WordChecks, candidates: set[int]
+            ) -> dict[int, tuple[str, str]]:
     """The tone marks fixed in the batch (hoà -> hòa) for those of ``candidates`` (lane messages with a misplaced
     tone, nothing to clean or de-obfuscate) where the general path would do only that: the text keeps its length,
-    its accent-free form, units and teencode words (neither a suspect word nor its fix is a key). The others take
-    the general path."""
+    its accent-free form, units and teencode words (neither a suspect word nor its fix is a key). Returns the fixed
+    text and its unit string; the others take the general path."""
     out = {}
     for i in candidates:
         mine = checks.suspects.intersection(unit_strs[i].split())
@@ -95,8 +94,9 @@ def _retone(lowered: list[str], unit_strs: list[str], checks: _WordChecks, candi
                 w in TEENCODE_KEYS or fix_tone(w) in TEENCODE_KEYS for w in mine):
             continue
         fixed = _n._fix_suspects(lowered[i], unit_strs[i], mine)
-        if len(fixed) == len(lowered[i]) and lane.encode(fixed) is not None:
-            out[i] = fixed
+        data = lane.encode(fixed) if len(fixed) == len(lowered[i]) else None
+        if data is not None:
+            out[i] = (fixed, lane.unit_string(data))
     return out
 
 
@@ -187,8 +187,8 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         checks = _word_checks(units_joined, data, unit_strs, lengths)
         retoned = _retone(lowered, unit_strs, checks, checks.misplaced - general - maybe_obfuscated.keys())
         general |= checks.misplaced - retoned.keys()
-        for i, fixed in retoned.items():
-            lowered[i], unit_strs[i] = fixed, lane.unit_string(lane.encode(fixed))
+        for i, (fixed, unit_str) in retoned.items():
+            lowered[i], unit_strs[i] = fixed, unit_str
         ascii_all = lane.decode(folded).split(_SEP)
         undone = _undo_flagged(lowered, per_message, maybe_obfuscated, general)
         general |= undone.keys()
