@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spamguard.text import fastpath, lane
+from spamguard.text import fastpath, lane, unicode_fold
 from spamguard.text.teencode import find_expansions
 
 KERNEL = lane._KERNEL
@@ -156,3 +156,93 @@ def test_encode_rejects_a_table_that_is_not_a_lane():
     with pytest.raises(TypeError):
         KERNEL.encode(b"xin", lane._DECODE, False)
     assert KERNEL.encode("xin chào", lane._DECODE, False) == _codec_encode("xin chào", False)  # the table again
+
+
+# --- lower_encode and outside: the batch's lower-casing and "which messages are dirty / outside the lane" -------
+
+_LOWER_POOL = _ENCODE_POOL + [c.upper() for c in lane._DECODE[:200]] + ["İ", "\u212a", "Σ", "ẞ", "\x1e", "ǅ", "Ω"]
+
+
+def _lower_encode_reference(joined: str) -> tuple[bytes, list[int]]:
+    """What lower_encode() promises, character by character: the lane byte of c.lower() where that is one lane
+    character and c is a lane character or the upper-case form the lane lists; ``?`` and an odd message otherwise."""
+    out, odd = bytearray(), []
+    for i, piece in enumerate(joined.split("\x1e")):
+        for c in piece:
+            low = c.lower()
+            if len(low) == 1 and low in lane._DECODE and (c in lane._DECODE or c in lane._UPPER):
+                out.append(lane._DECODE.index(low))
+            else:
+                out.append(ord("?"))
+                if not odd or odd[-1] != i:
+                    odd.append(i)
+        out.append(0x1E)
+    return bytes(out[:-1]), odd
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LOWER_POOL), max_size=40).map("".join) | st.text(max_size=30))
+def test_lower_encode_is_lower_then_encode(joined):
+    data, odd = lane.lower_encode(joined, "\x1e")
+    assert (data, odd) == _lower_encode_reference(joined)
+    low = joined.lower()
+    if len(low) == len(joined):  # outside the odd messages, exactly the old lower() + encode_lossy()
+        pieces = data.split(b"\x1e")
+        for i, piece in enumerate(low.split("\x1e")):
+            if i not in odd:
+                assert pieces[i] == lane.encode_lossy(piece) and lane.decode(pieces[i]) == piece
+
+
+@needs_kernel
+def test_lower_encode_on_every_code_point():
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and c != 0x1E)
+    data, odd = KERNEL.lower_encode("\x1e".join(chars), lane._DECODE, lane._UPPER, "\x1e")
+    inside = {i for i, c in enumerate(chars)} - set(odd)
+    for i in inside:  # one message per code point: the ones the kernel maps lower to one lane character
+        assert chars[i].lower() == lane._DECODE[data[2 * i]]
+    assert set("abcxyzđàỹ\u20ab🔥" + "ABCXYZĐÀỸ") <= {chars[i] for i in inside}
+    assert {"İ", "\u212a", "中", "ѵ"}.isdisjoint(chars[i] for i in inside)
+
+
+@needs_kernel
+def test_lower_encode_rejects_bad_tables():
+    with pytest.raises(ValueError):
+        KERNEL.lower_encode("Ab", lane._DECODE, lane._UPPER[:100], "\x1e")
+    with pytest.raises(ValueError):  # two upper-case forms for one character
+        KERNEL.lower_encode("Ab", lane._DECODE, lane._UPPER[:98] + "A" + lane._UPPER[99:], "\x1e")
+    with pytest.raises(ValueError):
+        KERNEL.lower_encode("Ab", lane._DECODE, lane._UPPER, "é")
+    with pytest.raises(TypeError):
+        KERNEL.lower_encode(b"Ab", lane._DECODE, lane._UPPER, "\x1e")
+    assert lane.lower_encode("Ab\x1eCD", "\x1e") == (b"ab\x1ecd", [])  # the good table again
+
+
+@needs_kernel
+def test_outside_finds_what_the_dirty_regex_finds_on_every_code_point():
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and c != 0x1E)
+    found = set(unicode_fold.dirty_messages("\x1e".join(chars), "\x1e"))
+    assert found == {i for i, c in enumerate(chars) if unicode_fold.DIRTY.match(c)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LOWER_POOL + ["\u200b", "\ufeff", "a\u0301"]), max_size=40).map("".join))
+def test_dirty_messages_are_those_the_regex_finds(joined):
+    expected = [i for i, t in enumerate(joined.split("\x1e")) if unicode_fold.DIRTY.search(t)]
+    assert unicode_fold.dirty_messages(joined, "\x1e") == expected
+
+
+@needs_kernel
+def test_outside_rejects_bad_ranges():
+    for ranges in ([(1, 2)], ((2, 1),), ((0, 0x110000),), (("a", "b"),), ((1,),)):
+        with pytest.raises((TypeError, ValueError)):
+            KERNEL.outside("abc", ranges, "\x1e")
+    assert KERNEL.outside("abc\x1exyz", ((ord("a"), ord("c")),), "\x1e") == [1]
+
+
+def test_batch_with_odd_lower_cases_keeps_each_message_as_normalize_does():
+    from spamguard.text import normalize, normalize_batch
+
+    batch = ["İSTANBUL ko dc 0912345678", "ΟΔΟΣ ΣΟΣ vcb.com", "KHUYẾN MÃI 500K", "\u212aM 5 đi", "ok"]
+    assert normalize_batch(batch) == [normalize(t) for t in batch]
+    assert normalize_batch(batch[1:]) == [normalize(t) for t in batch[1:]]

@@ -5,7 +5,10 @@
  * lane.obfuscation_flags() of each message on its own, in one pass over the batch instead of several searches
  * over the joined text (and the per-message re-encoding of the messages it flags). The class tables come from
  * lane.py, so the two definitions cannot drift apart.
- * encode: the lane bytes of a text (what the charmap codec gives, about twenty times faster).
+ * encode: the lane bytes of a text (what the charmap codec gives, about twenty times faster); lower_encode: the
+ * same of its lower-case form, without str.lower()'s per-character case lookups.
+ * outside: which messages of a batch hold a character outside a set (the regex character class costs ~100
+ * instructions a character, a bit table two).
  *
  * unit_words: in the unit bytes of a batch (lane bytes with every non-unit a blank), where the teencode words are
  * (with the checks of teencode.expansions_in_units on their neighbours), and the distinct words that are not ASCII
@@ -384,6 +387,158 @@ absent:
     Py_RETURN_NONE;
 }
 
+/* ---- lower_encode: lower-casing and encoding in one pass -------------------------------------------------- */
+
+/* The lane's characters (bmp_byte), with the upper-case letter of each mapped to the byte of its lower case: a
+ * byte for every code point whose str.lower() is one lane character (those the caller lists). */
+static PyObject *lower_for = NULL;
+static unsigned char bmp_lower[0x10000];
+
+static int lower_table(PyObject *decode, PyObject *upper)
+{
+    if (encode_table(decode) < 0) return -1;
+    if (upper == lower_for) return 0;
+    if (PyUnicode_GET_LENGTH(upper) != 256) {
+        PyErr_SetString(PyExc_ValueError, "upper must hold 256 characters, one for each byte of the lane");
+        return -1;
+    }
+    memcpy(bmp_lower, bmp_byte, sizeof bmp_lower);
+    for (int b = 0; b < 256; b++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(upper, b), own = PyUnicode_READ_CHAR(decode, b);
+        if (c == own) continue;
+        if (c > 0xFFFF || c == 0 || bmp_lower[c] != bmp_byte[c]) {
+            lower_for = NULL;
+            PyErr_SetString(PyExc_ValueError, "an upper-case letter must be in the Basic Multilingual Plane and "
+                            "stand for one lane character");
+            return -1;
+        }
+        bmp_lower[c] = (unsigned char)b;  /* (it may be a lane character itself: "A" is, and lowers to "a") */
+    }
+    Py_INCREF(upper);
+    Py_XSETREF(lower_for, upper);
+    return 0;
+}
+
+/* Append message index m to ``odd`` unless it is the last one there. */
+static int add_message(PyObject *odd, Py_ssize_t m, Py_ssize_t *last)
+{
+    if (m == *last) return 0;
+    *last = m;
+    PyObject *v = PyLong_FromSsize_t(m);
+    int failed = !v || PyList_Append(odd, v) < 0;
+    Py_XDECREF(v);
+    return failed ? -1 : 0;
+}
+
+#define LOWER_LOOP(TYPE, LOOKUP)                                                                                 \
+    do {                                                                                                         \
+        const TYPE *chars = (const TYPE *)data;                                                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                                     \
+            Py_UCS4 c = chars[i];                                                                                \
+            unsigned char b = LOOKUP;                                                                            \
+            if (b == 0 && c != 0) {                                                                              \
+                if (add_message(odd, m, &last) < 0) goto fail;                                                   \
+                b = '?';                                                                                         \
+            }                                                                                                    \
+            if (c == (Py_UCS4)sep) m++;                                                                                   \
+            buf[i] = b;                                                                                          \
+        }                                                                                                        \
+    } while (0)
+
+static PyObject *lower_encode(PyObject *self, PyObject *args)
+{
+    PyObject *text, *decode, *upper;
+    int sep;
+    if (!PyArg_ParseTuple(args, "UUUC", &text, &decode, &upper, &sep)) return NULL;
+    if (sep >= 128) {
+        PyErr_SetString(PyExc_ValueError, "the separator must be an ASCII character");
+        return NULL;
+    }
+    if (lower_table(decode, upper) < 0) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = 0, last = -1;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n), *odd = PyList_New(0);
+    if (!out || !odd) goto fail;
+    unsigned char *buf = (unsigned char *)PyBytes_AS_STRING(out);
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: LOWER_LOOP(Py_UCS1, bmp_lower[c]); break;
+    case PyUnicode_2BYTE_KIND: LOWER_LOOP(Py_UCS2, bmp_lower[c]); break;
+    default: LOWER_LOOP(Py_UCS4, c <= 0xFFFF ? bmp_lower[c] : astral_byte_of(c)); break;
+    }
+    PyObject *result = PyTuple_Pack(2, out, odd);
+    Py_DECREF(out);
+    Py_DECREF(odd);
+    return result;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(odd);
+    return NULL;
+}
+
+/* ---- outside: the messages with a character outside a set -------------------------------------------------- */
+
+/* A bit for every code point, from a tuple of (first, last) ranges; built once for a tuple and kept with it. */
+static PyObject *bits_for = NULL;
+static uint8_t bits[0x110000 / 8];
+
+static int bits_table(PyObject *ranges)
+{
+    if (ranges == bits_for) return 0;
+    if (!PyTuple_Check(ranges)) {
+        PyErr_SetString(PyExc_TypeError, "ranges must be a tuple of (first, last) code points");
+        return -1;
+    }
+    bits_for = NULL;
+    memset(bits, 0, sizeof bits);
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(ranges); r++) {
+        long lo, hi;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(ranges, r), "ll:ranges", &lo, &hi)) return -1;
+        if (lo < 0 || hi < lo || hi >= 0x110000) {
+            PyErr_SetString(PyExc_ValueError, "a range must be 0 <= first <= last <= 0x10FFFF");
+            return -1;
+        }
+        for (long c = lo; c <= hi; c++) bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+    }
+    Py_INCREF(ranges);
+    Py_XSETREF(bits_for, ranges);
+    return 0;
+}
+
+#define OUTSIDE_LOOP(TYPE)                                                                                       \
+    do {                                                                                                         \
+        const TYPE *chars = (const TYPE *)data;                                                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                                     \
+            Py_UCS4 c = chars[i];                                                                                \
+            if (c == (Py_UCS4)sep) {                                                                             \
+                m++;                                                                                             \
+            } else if (!(bits[c >> 3] >> (c & 7) & 1)) {                                                         \
+                if (add_message(odd, m, &last) < 0) goto fail;                                                   \
+                while (i + 1 < n && chars[i + 1] != (Py_UCS4)sep) i++; /* the rest of this message */         \
+            }                                                                                                    \
+        }                                                                                                        \
+    } while (0)
+
+static PyObject *outside(PyObject *self, PyObject *args)
+{
+    PyObject *text, *ranges;
+    int sep;
+    if (!PyArg_ParseTuple(args, "UOC", &text, &ranges, &sep)) return NULL;
+    if (bits_table(ranges) < 0) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = 0, last = -1;
+    PyObject *odd = PyList_New(0);
+    if (!odd) return NULL;
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: OUTSIDE_LOOP(Py_UCS1); break;
+    case PyUnicode_2BYTE_KIND: OUTSIDE_LOOP(Py_UCS2); break;
+    default: OUTSIDE_LOOP(Py_UCS4); break;
+    }
+    return odd;
+fail:
+    Py_DECREF(odd);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"obfuscation_flags", obfuscation_flags, METH_VARARGS,
      "obfuscation_flags(folded, lengths, tables) -> bytes\n\n"
@@ -402,6 +557,16 @@ static PyMethodDef methods[] = {
      "One byte per character of ``text``: the index of the character in ``decode`` (the 256 characters of the lane,\n"
      "ASCII first). A character outside them makes the result None, or a ``?`` with ``lossy``: what the charmap\n"
      "codec does with the lane's table, without its per-character cost."},
+    {"lower_encode", lower_encode, METH_VARARGS,
+     "lower_encode(text, decode, upper, sep) -> (bytes, odd)\n\n"
+     "The lane bytes of ``text.lower()`` in one pass: each character of ``decode`` (the 256 of the lane) gives its\n"
+     "byte b, and so does its upper-case form ``upper[b]`` (the character itself: none; it may be a lane character\n"
+     "too, as \"A\" is); any other character gives ``?``, and\n"
+     "``odd`` lists (ascending) the messages holding one, messages being separated by the ASCII character ``sep``."},
+    {"outside", outside, METH_VARARGS,
+     "outside(text, ranges, sep) -> list of int\n\n"
+     "The messages of ``text`` (separated by the character ``sep``, which counts as inside) holding a character\n"
+     "outside all of ``ranges``, a tuple of (first, last) code points, ascending."},
     {NULL, NULL, 0, NULL},
 };
 

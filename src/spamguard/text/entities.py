@@ -58,9 +58,13 @@ def _is_number(s: str) -> bool:
 
 def _lower(text: str) -> str:
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # keep offsets ("İ" lowers to 2 chars)
+    return low if len(low) == len(text) else lower_each(text)
+
+
+def lower_each(text: str) -> str:
+    """Each character lowered on its own where that gives one character ("İ" lowers to two: kept), so that
+    offsets hold; what the scan reads when lower-casing the whole text would change its length."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 _DIGITS = frozenset("0123456789")
@@ -418,7 +422,13 @@ def find_entities_batch(texts: Iterable[str]) -> list[list[Entity]]:
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # a message holding the separator itself: one at a time
         return [find_entities(t) for t in texts]
-    found = _Scanner(_lower(joined)).run()
+    return entities_of_joined(texts, joined, _lower(joined))
+
+
+def entities_of_joined(texts: list[str], joined: str, low: str) -> list[list[Entity]]:
+    """find_entities_batch() of ``texts``, given them joined by the separator (none inside a message) and that
+    joined text lowered as the scan reads it (see :func:`lower_each`)."""
+    found = _Scanner(low).run()
     if _entityscan is not None:  # the loop below, in C
         return _entityscan.entities(found, joined, [len(t) for t in texts], Entity, PLACEHOLDERS)
     out: list[list[Entity]] = [[] for _ in texts]

@@ -17,11 +17,11 @@ from spamguard._gcpause import cyclic_gc_paused
 from spamguard.errors import InputFormatError
 from spamguard.text import lane
 from spamguard.text import normalize as _n
-from spamguard.text.entities import find_entities_batch
+from spamguard.text.entities import entities_of_joined, find_entities_batch, lower_each
 from spamguard.text.syllable import fix_tone
 from spamguard.text.teencode import TEENCODE_KEYS, expansions_in_lane, expansions_in_units, outside_spans
 from spamguard.text.types import Entity, Normalized, Plain
-from spamguard.text.unicode_fold import DIRTY, DIRTY_BATCH, clean
+from spamguard.text.unicode_fold import clean, dirty_messages
 
 _SEP = "\x1e"
 
@@ -142,6 +142,33 @@ def normalize_batch_with_units(texts: Iterable[str], tokens_only: bool = False
         return _normalize_batch(texts, units, tokens_only), units
 
 
+def _lower_lane(joined: str, cleaned: list[str]) -> tuple[list[str | None], bytes, set[int], str] | None:
+    """The lower-cased messages of ``joined`` (the cleaned messages joined by the separator), its lane bytes
+    (``?`` outside the lane), the messages outside the lane, and the lowered text the entity scan reads (see
+    :func:`entities.lower_each`); None when lower-casing changes the batch's length without the kernel (odd
+    characters such as "İ": every message then lowers itself). A message outside the lane gets its own lower case,
+    or None where that changes its length."""
+    found = lane.lower_encode(joined, _SEP)
+    if found is None:
+        low = joined.lower()
+        if len(low) != len(joined):
+            return None
+        outside = _owners((m.start() for m in lane.NOT_LANE.finditer(low)), _starts(cleaned))
+        return low.split(_SEP), lane.encode_lossy(low), outside, low
+    data, outside = found
+    low = lane.decode(data)
+    if not outside:
+        return low.split(_SEP), data, set(), low
+    lowered: list[str | None] = low.split(_SEP)
+    own = {i: cleaned[i].lower() for i in outside}
+    each = any(len(own[i]) != len(cleaned[i]) for i in outside)  # then the scan lowers each character alone
+    scanned = list(lowered)
+    for i in outside:
+        lowered[i] = own[i] if len(own[i]) == len(cleaned[i]) else None
+        scanned[i] = lower_each(cleaned[i]) if each else own[i]
+    return lowered, data, set(outside), _SEP.join(scanned)
+
+
 def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] | None,
                      tokens_only: bool = False) -> list[Normalized | Plain]:
     if isinstance(texts, str):
@@ -158,27 +185,25 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     cleaned = list(texts)
     states: dict[int, tuple[list[int], dict[str, int]]] = {}
-    if DIRTY_BATCH.search(joined) is not None:
-        for i in _owners((m.start() for m in DIRTY_BATCH.finditer(joined)), _starts(texts)):
-            if DIRTY.search(texts[i]) is not None:
-                counts = dict(_n._ZERO)
-                cleaned[i], offsets = clean(texts[i], counts)
-                states[i] = (offsets, counts)
+    dirty = dirty_messages(joined, _SEP)
+    for i in dirty:
+        counts = dict(_n._ZERO)
+        cleaned[i], offsets = clean(texts[i], counts)
+        states[i] = (offsets, counts)
+    if dirty:
         joined = _SEP.join(cleaned)
-    starts = _starts(cleaned)
 
-    per_message = find_entities_batch(cleaned)
-
-    low = joined.lower()
-    if len(low) != len(joined):
+    lowered_lane = _lower_lane(joined, cleaned)
+    if lowered_lane is None:
+        per_message = find_entities_batch(cleaned)
         lowered = [None] * len(texts)  # odd characters: every message lowers itself
         general = set(range(len(texts)))
         checks = _WordChecks(None, {}, set())
         undone = {}
     else:
-        lowered = low.split(_SEP)
-        general = set(states) | _owners((m.start() for m in lane.NOT_LANE.finditer(low)), starts)
-        data = lane.encode_lossy(low)
+        lowered, data, outside, scanned = lowered_lane
+        per_message = entities_of_joined(cleaned, joined, scanned)
+        general = outside.union(states)
         folded = lane.fold(data)
         lengths = [len(c) for c in cleaned]
         maybe_obfuscated = lane.obfuscation_flags_batch(folded, lengths)
@@ -198,7 +223,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     out = []
     zero = _n._ZERO
-    identity = list(range(max(map(len, lowered)) if not tokens_only and len(general) < len(texts) else 0))
+    identity = list(range(max(map(len, cleaned)) if not tokens_only and len(general) < len(texts) else 0))
     for i, raw in enumerate(texts):
         ents = per_message[i]
         if i in general:

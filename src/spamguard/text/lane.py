@@ -21,6 +21,10 @@ _DECODE = "".join(map(chr, range(128))) + VIET_LOWER + _EXTRA
 assert len(_DECODE) <= 256, len(_DECODE)
 _DECODE += "".join(chr(0xF0000 + i) for i in range(256 - len(_DECODE)))  # unused, private-use plane
 _ENCODE = codecs.charmap_build(_DECODE)
+# The upper-case letter of each lane character whose str.lower() is that character alone (the character itself
+# where there is none): lower_encode() reads the cased text directly.
+_UPPER = "".join(u if len(u := c.upper()) == 1 and u != c and u.lower() == c else c for c in _DECODE)
+assert all(c.lower() == c or c in _UPPER for c in _DECODE)  # "A" is in the lane, and lowers to its "a"
 _VIET_BYTES = range(128, 128 + len(VIET_LOWER))
 
 
@@ -85,6 +89,16 @@ def _code_table():
     for byte, char in enumerate(_DECODE):
         table[ord(char)] = byte
     return table
+
+
+def lower_encode(joined: str, sep: str) -> tuple[bytes, list[int]] | None:
+    """The lane bytes of ``joined.lower()`` (``?`` where the lower-case character is outside the lane), and the
+    messages (separated by the ASCII ``sep``) where that happens or the lower case of a character is not one
+    character of the lane; None without the compiled kernel (the caller lowers and searches itself). A message
+    listed may be in the lane after all (an upper-case form the table does not hold: the Kelvin sign)."""
+    if _KERNEL is None:
+        return None
+    return _KERNEL.lower_encode(joined, _DECODE, _UPPER, sep)
 
 
 def encode(text: str) -> bytes | None:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from operator import ne
 from pathlib import Path
 
+from spamguard import _compiled
+
 _DATA = Path(__file__).with_name("data")
 
 VIET_LOWER = (
@@ -62,6 +64,31 @@ _CLEAN_RANGES = (
 )
 DIRTY = re.compile(f"[^{_CLEAN_RANGES}]")
 DIRTY_BATCH = re.compile(f"[^{_CLEAN_RANGES}\x1e]")
+
+
+def _code_ranges(cls: str) -> tuple[tuple[int, int], ...]:
+    """The (first, last) code points of a regex character class body made of characters and "a-b" ranges."""
+    out, i = [], 0
+    while i < len(cls):
+        if i + 2 < len(cls) and cls[i + 1] == "-":
+            out.append((ord(cls[i]), ord(cls[i + 2])))
+            i += 3
+        else:
+            out.append((ord(cls[i]), ord(cls[i])))
+            i += 1
+    return tuple(out)
+
+
+CLEAN_CODE_RANGES = _code_ranges(_CLEAN_RANGES)
+_KERNEL = _compiled.load("_lanescan")
+
+
+def dirty_messages(joined: str, sep: str) -> list[int]:
+    """The indices (ascending) of the messages of ``joined`` (separated by ``sep``) where :data:`DIRTY` finds
+    something (``sep`` itself aside)."""
+    if _KERNEL is not None:
+        return _KERNEL.outside(joined, CLEAN_CODE_RANGES, sep)
+    return [i for i, text in enumerate(joined.split(sep)) if DIRTY.search(text) is not None]
 _UNIT = re.compile(f"(?s)(?:.(?=[{_MARK_RANGES}]))?[^{_CLEAN_RANGES}][{_MARK_RANGES}]*")
 _IS_MARK = re.compile(f"[{_MARK_RANGES}]")
 
