@@ -246,3 +246,27 @@ def test_batch_with_odd_lower_cases_keeps_each_message_as_normalize_does():
     batch = ["İSTANBUL ko dc 0912345678", "ΟΔΟΣ ΣΟΣ vcb.com", "KHUYẾN MÃI 500K", "\u212aM 5 đi", "ok"]
     assert normalize_batch(batch) == [normalize(t) for t in batch]
     assert normalize_batch(batch[1:]) == [normalize(t) for t in batch[1:]]
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=60) | st.lists(st.sampled_from([b"\x1e", b"a", b"\x80", b"\xff", b"\xe0", b" "]),
+                                         max_size=30).map(b"".join))
+def test_the_kernel_decodes_as_the_charmap_codec(data):
+    import codecs
+
+    text = codecs.charmap_decode(data, "strict", lane._DECODE)[0]
+    assert KERNEL.decode(data, lane._DECODE) == text and lane.decode(data) == text
+    assert KERNEL.decode(data, lane._DECODE, "\x1e") == text.split("\x1e") == lane.decode_split(data, "\x1e")
+    assert all(type(p) is str for p in lane.decode_split(data, "\x1e"))
+
+
+@needs_kernel
+def test_decode_rejects_bad_arguments():
+    with pytest.raises(ValueError):
+        KERNEL.decode(b"ab", lane._DECODE, "é")
+    with pytest.raises(ValueError):
+        KERNEL.decode(b"ab", "abc")
+    with pytest.raises(TypeError):
+        KERNEL.decode("ab", lane._DECODE)
+    assert KERNEL.decode(b"", lane._DECODE, "\x1e") == [""] and KERNEL.decode(b"\x1e", lane._DECODE, "\x1e") == ["", ""]

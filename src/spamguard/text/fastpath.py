@@ -156,10 +156,9 @@ def _lower_lane(joined: str, cleaned: list[str]) -> tuple[list[str | None], byte
         outside = _owners((m.start() for m in lane.NOT_LANE.finditer(low)), _starts(cleaned))
         return low.split(_SEP), lane.encode_lossy(low), outside, low
     data, outside = found
-    low = lane.decode(data)
+    lowered: list[str | None] = lane.decode_split(data, _SEP)
     if not outside:
-        return low.split(_SEP), data, set(), low
-    lowered: list[str | None] = low.split(_SEP)
+        return lowered, data, set(), lane.decode(data)
     own = {i: cleaned[i].lower() for i in outside}
     each = any(len(own[i]) != len(cleaned[i]) for i in outside)  # then the scan lowers each character alone
     scanned = list(lowered)
@@ -208,13 +207,13 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
         lengths = [len(c) for c in cleaned]
         maybe_obfuscated = lane.obfuscation_flags_batch(folded, lengths)
         units_joined = lane.unit_bytes(data)
-        unit_strs = lane.decode(units_joined).split(_SEP)
+        unit_strs = lane.decode_split(units_joined, _SEP)
         checks = _word_checks(units_joined, data, unit_strs, lengths)
         retoned = _retone(lowered, unit_strs, checks, checks.misplaced - general - maybe_obfuscated.keys())
         general |= checks.misplaced - retoned.keys()
         for i, (fixed, unit_str) in retoned.items():
             lowered[i], unit_strs[i] = fixed, unit_str
-        ascii_all = lane.decode(folded).split(_SEP)
+        ascii_all = lane.decode_split(folded, _SEP)
         undone = _undo_flagged(lowered, per_message, maybe_obfuscated, general)
         general |= undone.keys()
         if units is not None:

@@ -130,7 +130,16 @@ def fold(data: bytes) -> bytes:
 
 
 def decode(data: bytes) -> str:
+    if _KERNEL is not None:
+        return _KERNEL.decode(data, _DECODE)
     return codecs.charmap_decode(data, "strict", _DECODE)[0]
+
+
+def decode_split(data: bytes, sep: str) -> list[str]:
+    """``decode(data).split(sep)``, the pieces decoded one by one (``sep`` is ASCII)."""
+    if _KERNEL is not None:
+        return _KERNEL.decode(data, _DECODE, sep)
+    return decode(data).split(sep)
 
 
 def unit_bytes(data: bytes) -> bytes:
