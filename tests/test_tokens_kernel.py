@@ -78,3 +78,42 @@ def test_tokens_in_every_string_width_are_the_strings_python_builds(monkeypatch)
         for token in row:
             assert hash(token) == hash("".join(list(token)))
             assert {token: 1}.get("".join(list(token))) == 1
+
+
+# --- the per-call tables of units and "~" units -----------------------------------------------------------------
+
+def test_a_repeated_unit_is_one_string_within_a_call_and_equal_across_calls():
+    rows = KERNEL.unit_tokens(["xin chào bạn", "chào bạn nhé", "xin chào bạn"], [None, "chao ban nhe", None])
+    assert rows[0][1] is rows[1][0] and rows[0][2] is rows[1][1]  # "chào", "bạn"
+    tilde_chao = rows[0][rows[0].index("~chào")]
+    assert tilde_chao is rows[2][rows[2].index("~chào")]
+    assert rows[0] == rows[2] and rows[1][-3:] == ["~nhe", "~chao_ban", "~ban_nhe"]
+    again = KERNEL.unit_tokens(["xin chào bạn"], [None])
+    assert again[0] == rows[0]
+
+
+def test_past_the_table_cap_tokens_stay_right(monkeypatch):
+    # More distinct units than the tables take (1 << 16): the rest are made without them.
+    import random
+
+    rng = random.Random(5)
+    letters = "abcdeghiklmnopqrstuvxyăâđêôơư"
+    texts = [" ".join("".join(rng.choice(letters) for _ in range(6)) for _ in range(20)) for _ in range(4000)]
+    texts += texts[:50]  # repeats of units already seen, after the cap
+    assert tokenize_batch(texts) == _pure(texts, monkeypatch)
+
+
+def test_the_tables_hold_no_reference_after_the_call():
+    unit = "".join(["ch", "ào"])  # a string object of our own, to count its references
+    rows = KERNEL.unit_tokens([f"xin {unit} bạn", f"{unit} bạn"], [None, None])
+    chao = rows[0][1]
+    before = sys.getrefcount(chao)
+    del rows[1]
+    after = sys.getrefcount(chao)
+    assert after == before - 1  # the second row's reference went with it: no table holds one
+    del rows
+    before = sys.getrefcount(unit)
+    for _ in range(200):  # a message of one unit is its own unit: the "~" table holds it as a key, then lets go
+        KERNEL.unit_tokens([unit] * 50, [None] * 50)
+    after = sys.getrefcount(unit)
+    assert after == before
