@@ -429,3 +429,53 @@ def test_a_megabyte_of_digits_dots_and_letters_takes_seconds():
 def test_numbers_with_mixed_separators_do_not_crash(text):
     money = [e for e in find_entities(text) if e.kind == "money"]
     assert all(e.attrs["value"] >= 0 for e in money)
+
+
+# --- attribute tokens: cached by the attributes they read, the same as made from the dict each time ---------------
+
+def _url_tokens_reference(attrs):
+    from spamguard.text.brands import brands
+    from spamguard.text.urls import _NOT_WORD
+
+    out = ["__url_noscheme__" if attrs.get("scheme") is None else f"__url_{attrs.get('scheme')}__"]
+    tld = _NOT_WORD.sub("_", attrs.get("tld") or "")
+    if tld:
+        out.append(f"__url_tld_{tld}__")
+    for key, token in (("cheap_tld", "cheap_tld"), ("shortener", "shortener"), ("ip_host", "ip"),
+                       ("obfuscated", "obfuscated"), ("userinfo", "userinfo")):
+        if attrs.get(key):
+            out.append(f"__url_{token}__")
+    for key, name in (("official_of", "official"), ("lookalike_of", "lookalike")):
+        if attrs.get(key):
+            out.append(f"__url_{name}__")
+            brand = brands().get(attrs[key])
+            if brand is not None:
+                out.append(f"__url_{name}_{brand.category}__")
+    return tuple(out)
+
+
+@pytest.mark.parametrize("link", ["https://vietc0mbank-xacminh.top/login", "vcb.com.vn", "http://103.45.67.89/a",
+                                  "bit.ly/abc", "h t t p s://user@shopee-sale.xyz:8080", "www.evn.com.vn", "vneid.gov.vn"])
+def test_url_tokens_are_those_of_their_attributes(link):
+    from spamguard.text.urls import url_attrs, url_tokens
+
+    attrs = url_attrs(link)
+    assert url_tokens(attrs) == _url_tokens_reference(attrs)
+    for key in ("cheap_tld", "shortener", "obfuscated", "lookalike_of", "official_of", "tld", "scheme"):
+        changed = {**attrs, key: None}
+        assert url_tokens(changed) == _url_tokens_reference(changed)
+
+
+@pytest.mark.parametrize("attrs", [{"value": 500_000.0, "currency": "VND"}, {"value": 2e9, "informal": True},
+                                   {"value": 45.0, "currency": "USD", "sign": "+"}, {"value": None}, {},
+                                   {"value": float("nan")}, {"value": 1e6, "currency": "USD"}])
+def test_money_tokens_read_value_currency_and_flags(attrs):
+    from spamguard.text.money import _THRESHOLD_TOKENS, _USD_RATE, money_tokens
+
+    value = float(attrs.get("value") or 0.0)
+    expected = ["__money_usd__"] if attrs.get("currency") == "USD" else []
+    value *= _USD_RATE if expected else 1
+    expected += [token for threshold, token in _THRESHOLD_TOKENS if value >= threshold]
+    expected += ["__money_informal__"] * bool(attrs.get("informal")) + ["__money_signed__"] * bool(attrs.get("sign"))
+    assert money_tokens(attrs) == tuple(expected)
+    assert money_tokens(attrs) == tuple(expected)  # and again, from the cache

@@ -34,10 +34,10 @@ static int next_run(const Ctx *ctx, const unsigned char *f, Py_ssize_t n, Py_ssi
     return next_repeat_run(ctx->left, ctx->right, f, n, from, start, end);
 }
 
-/* lane.obfuscation_flags(folded); ``scratch`` holds n bytes. */
-static int flags_of(const Ctx *ctx, const unsigned char *f, Py_ssize_t n, unsigned char *scratch)
+/* lane.obfuscation_flags(folded). */
+static int flags_of(const Ctx *ctx, const unsigned char *f, Py_ssize_t n)
 {
-    return lane_flags(f, n, ctx->leet, ctx->digit0, ctx->spaced, ctx->left, ctx->right, scratch);
+    return lane_flags(f, n, ctx->leet, ctx->digit0, ctx->spaced, ctx->left, ctx->right);
 }
 
 /* ---- edits and protected spans ------------------------------------------------------------------------------ */
@@ -702,7 +702,7 @@ static PyObject *deobfuscate(PyObject *self, PyObject *const *args, Py_ssize_t n
         int round_flags = flags;
         if (r > 0 || flags < 0) {  /* step_flags(): lane.obfuscation_flags(lane.fold(data)) */
             translate(st.folded, st.text, st.n, ctx.fold);
-            round_flags = flags_of(&ctx, st.folded, st.n, st.work);
+            round_flags = flags_of(&ctx, st.folded, st.n);
         }
         int changed = round_of(&ctx, &st, round_flags);
         if (changed < 0) goto done;

@@ -21,10 +21,10 @@
 
 typedef struct { const unsigned char *leet, *digit0, *spaced, *left, *right; } Tables;
 
-/* lane.obfuscation_flags() of one message; ``scratch`` holds n bytes. */
-static int flags_of(const unsigned char *f, Py_ssize_t n, const Tables *t, unsigned char *scratch)
+/* lane.obfuscation_flags() of one message. */
+static int flags_of(const unsigned char *f, Py_ssize_t n, const Tables *t)
 {
-    return lane_flags(f, n, t->leet, t->digit0, t->spaced, t->left, t->right, scratch);
+    return lane_flags(f, n, t->leet, t->digit0, t->spaced, t->left, t->right);
 }
 
 static int table_arg(PyObject *obj, const unsigned char **out)
@@ -43,7 +43,6 @@ static PyObject *obfuscation_flags(PyObject *self, PyObject *args)
     PyObject *lengths, *tables;
     if (!PyArg_ParseTuple(args, "y*OO!", &folded, &lengths, &PyTuple_Type, &tables)) return NULL;
     PyObject *result = NULL, *fast = NULL;
-    unsigned char *scratch = NULL;
     Tables t;
     if (PyTuple_GET_SIZE(tables) != 5) {
         PyErr_SetString(PyExc_TypeError, "tables must be (leet, digit0, spaced, left, right)");
@@ -55,9 +54,8 @@ static PyObject *obfuscation_flags(PyObject *self, PyObject *args)
     fast = PySequence_Fast(lengths, "lengths must be a sequence of ints");
     if (!fast) goto done;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(fast), at = 0;
-    scratch = PyMem_Malloc(folded.len + 1);
     result = PyBytes_FromStringAndSize(NULL, count);
-    if (!result || !scratch) { Py_CLEAR(result); PyErr_NoMemory(); goto done; }
+    if (!result) goto done;
     unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
     const unsigned char *data = folded.buf;
     for (Py_ssize_t m = 0; m < count; m++) {
@@ -68,11 +66,10 @@ static PyObject *obfuscation_flags(PyObject *self, PyObject *args)
             Py_CLEAR(result);
             goto done;
         }
-        out[m] = (unsigned char)flags_of(data + at, n, &t, scratch);
+        out[m] = (unsigned char)flags_of(data + at, n, &t);
         at += n + 1;  /* the separator */
     }
 done:
-    PyMem_Free(scratch);
     Py_XDECREF(fast);
     PyBuffer_Release(&folded);
     return result;
@@ -293,6 +290,7 @@ done:
 static PyObject *encode_for = NULL;
 static unsigned char bmp_byte[0x10000];
 static Py_UCS4 lane_char[256];  /* and the way back: the character of each byte */
+static unsigned char lane_width[256];  /* and its width: 0 ASCII, 1 Latin-1, 2 the rest of the BMP, 4 beyond */
 static Py_UCS4 astral_code[256];
 static unsigned char astral_byte[256];
 static int n_astral;
@@ -314,6 +312,7 @@ static int encode_table(PyObject *decode)
             return -1;
         }
         lane_char[b] = c;
+        lane_width[b] = c < 0x80 ? 0 : c < 0x100 ? 1 : c < 0x10000 ? 2 : 4;
         if (b < 128) {
             bmp_byte[b] = (unsigned char)b;  /* (NUL stays 0: the loops tell it from "absent") */
             continue;
@@ -395,12 +394,10 @@ absent:
 /* The text of lane bytes d[0:n]: the widest character first (to size the string), then one table load a byte. */
 static PyObject *decoded(const unsigned char *d, Py_ssize_t n)
 {
-    Py_UCS4 widest = 0;
-    for (Py_ssize_t i = 0; i < n; i++) widest |= d[i];
-    if (widest < 128) return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, d, n);  /* ASCII: a copy */
-    widest = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (lane_char[d[i]] > widest) widest = lane_char[d[i]];
+    unsigned width = 0;
+    for (Py_ssize_t i = 0; i < n; i++) width |= lane_width[d[i]];
+    if (!width) return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, d, n);  /* ASCII: a copy */
+    Py_UCS4 widest = width & 4 ? 0x10FFFF : width & 2 ? 0xFFFF : 0xFF;  /* (a character that wide is there) */
     PyObject *out = PyUnicode_New(n, widest);
     if (!out) return NULL;
     void *data = PyUnicode_DATA(out);

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
+from operator import add
 from typing import NamedTuple
 
 from spamguard._gcpause import cyclic_gc_paused
@@ -54,7 +55,7 @@ def _undo_flagged(lowered: list[str], per_message: list[list[Entity]],
 def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
     """The messages that hold one of ``words`` as a unit: searched in the whole batch at once."""
     joined = f" {' '.join(unit_strs)} "  # units are separated by blanks; so are the messages here
-    starts = [0, *accumulate(len(piece) + 1 for piece in unit_strs)][:-1]
+    starts = list(map(add, accumulate(map(len, unit_strs), initial=0), range(len(unit_strs))))  # + the blanks
     found = set()
     for word in words:
         needle = f" {word} "
@@ -222,6 +223,7 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
 
     out = []
     zero = _n._ZERO
+    found = checks.found
     identity = list(range(max(map(len, cleaned)) if not tokens_only and len(general) < len(texts) else 0))
     for i, raw in enumerate(texts):
         ents = per_message[i]
@@ -236,7 +238,12 @@ def _normalize_batch(texts: Iterable[str], units: list[tuple[str, str] | None] |
             continue
         text = lowered[i]
         spans = [(e.start, e.end) for e in ents] if ents else []
-        expansions = checks.expansions(i, text, unit_strs[i], spans)
+        if found is None:
+            expansions = checks.expansions(i, text, unit_strs[i], spans)
+        else:  # (checks.expansions() inlined: the common case of the loop)
+            expansions = found.get(i) or []
+            if expansions and spans:
+                expansions = outside_spans(expansions, spans)
         if tokens_only:
             out.append(Plain(text, text if text.isascii() else ascii_all[i], ents, spans, expansions))
             continue

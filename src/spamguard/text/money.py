@@ -68,17 +68,23 @@ _THRESHOLD_TOKENS = tuple((threshold, f"__money_{name}__") for threshold, name i
 
 
 def money_tokens(attrs: dict[str, Any]) -> tuple[str, ...]:
-    value = float(attrs.get("value") or 0.0)
+    get = attrs.get
+    return _money_tokens(float(get("value") or 0.0), get("currency") == "USD", bool(get("informal")),
+                         bool(get("sign")))
+
+
+@functools.lru_cache(maxsize=4096)  # amounts repeat (500k, 1tr, 50.000d): their tokens are made once
+def _money_tokens(value: float, usd: bool, informal: bool, signed: bool) -> tuple[str, ...]:
     out = []
-    if attrs.get("currency") == "USD":
+    if usd:
         out.append("__money_usd__")
         value *= _USD_RATE
     for threshold, token in _THRESHOLD_TOKENS:  # ascending: the first one not reached ends the list
         if not value >= threshold:
             break
         out.append(token)
-    if attrs.get("informal"):
+    if informal:
         out.append("__money_informal__")
-    if attrs.get("sign"):
+    if signed:
         out.append("__money_signed__")
     return tuple(out)

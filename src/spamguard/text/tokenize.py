@@ -268,9 +268,13 @@ def _syllable_tokens_compiled(norms: list[Normalized], units: list[tuple[str, st
     spans = [norm.entity_spans if norm.entity_spans and i not in filled else None for i, norm in enumerate(norms)]
     rows = _KERNEL.unit_tokens([u for u, _ in pairs], [None if a is u else a for u, a in pairs], spans,
                                [norm.entities for norm in norms])
-    for norm, tokens in zip(norms, rows):
-        if norm.entities or norm.expansions:
-            tokens += extra_tokens(norm)
+    for norm, tokens in zip(norms, rows):  # extra_tokens(), inlined: most messages have neither
+        if norm.entities:
+            for entity in norm.entities:
+                tokens += entity_tokens(entity)
+        if norm.expansions:
+            for _, _, expansion in norm.expansions:
+                tokens += _expansion_tokens(expansion)
     return rows
 
 

@@ -120,24 +120,30 @@ def _url_attrs(raw: str) -> dict[str, Any]:
 
 def url_tokens(attrs: dict[str, Any]) -> tuple[str, ...]:
     """Attribute tokens of a url entity (lower-case ascii, ``\\w`` only)."""
-    out = []
-    scheme = attrs.get("scheme")
-    out.append("__url_noscheme__" if scheme is None else f"__url_{scheme}__")
-    tld = _NOT_WORD.sub("_", attrs.get("tld") or "")
+    get = attrs.get
+    return _url_tokens(get("scheme"), get("tld") or "", bool(get("cheap_tld")), bool(get("shortener")),
+                       bool(get("ip_host")), bool(get("obfuscated")), bool(get("userinfo")), get("official_of") or None,
+                       get("lookalike_of") or None)
+
+
+@functools.lru_cache(maxsize=4096)  # links of a campaign repeat: their tokens are made once
+def _url_tokens(scheme: str | None, tld: str, cheap_tld: bool, shortener: bool, ip_host: bool, obfuscated: bool,
+                userinfo: bool, official_of: str | None, lookalike_of: str | None) -> tuple[str, ...]:
+    out = ["__url_noscheme__" if scheme is None else f"__url_{scheme}__"]
+    tld = _NOT_WORD.sub("_", tld)
     if tld:
         out.append(f"__url_tld_{tld}__")
-    if attrs.get("cheap_tld"):
+    if cheap_tld:
         out.append("__url_cheap_tld__")
-    if attrs.get("shortener"):
+    if shortener:
         out.append("__url_shortener__")
-    if attrs.get("ip_host"):
+    if ip_host:
         out.append("__url_ip__")
-    if attrs.get("obfuscated"):
+    if obfuscated:
         out.append("__url_obfuscated__")
-    if attrs.get("userinfo"):
+    if userinfo:
         out.append("__url_userinfo__")
-    for key, name in (("official_of", "official"), ("lookalike_of", "lookalike")):
-        bid = attrs.get(key)
+    for bid, name in ((official_of, "official"), (lookalike_of, "lookalike")):
         if bid:
             out.append(f"__url_{name}__")
             brand = brands().get(bid)
