@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
@@ -284,20 +283,37 @@ def _keys_inside(labels: list[str]) -> list[int]:
     """Indices (in _keys() order) of the keys whose skeleton occurs in one of the labels."""
     if not any(_any_skeleton().search(label) for label in labels):
         return []  # most links are about no brand: one regex search says so
-    index, lengths = _skeleton_index()
+    index, _ = _skeleton_index()
+    sizes = _sizes_by_start()
     found: set[int] = set()
     starts = _skeleton_start()
     for label in labels:
-        # Only where some skeleton starts (the lookahead finds every such place), every length is tried.
+        # Only where some skeleton starts (the lookahead finds every such place), and only the lengths of the
+        # skeletons that start with the letters there.
         for m in starts.finditer(label):
             i = m.start()
-            for size in lengths:
+            for size in sizes.get(label[i:i + 2], ()):
                 if i + size > len(label):
                     break
                 hit = index.get(label[i:i + size])
                 if hit:
                     found.update(hit)
     return sorted(found)
+
+
+@functools.cache
+def _sizes_by_start() -> dict[str, tuple[int, ...]]:
+    """For the first two letters of the skeletons (the letter itself for a one-letter skeleton): the lengths of the
+    skeletons that start with them, shortest first."""
+    out: dict[str, set[int]] = {}
+    skeletons = list(_skeleton_index()[0])
+    for skel in skeletons:
+        out.setdefault(skel[:2], set()).add(len(skel))
+    for letter in (skel for skel in skeletons if len(skel) == 1):  # (none today) it starts the longer ones too
+        for start, sizes in out.items():
+            if start[0] == letter:
+                sizes.add(1)
+    return {start: tuple(sorted(sizes)) for start, sizes in out.items()}
 
 
 @functools.cache
@@ -311,9 +327,12 @@ def _typo_candidates(labels: list[str]) -> list[tuple[int, list[str]]]:
     index, need = _bigram_index()
     passing: dict[int, list[str]] = {k: list(labels) for k in _short_typo_keys()}
     empty = ()
+    get = index.get
     for label in labels:
         pairs = {label[i:i + 2] for i in range(len(label) - 1)}
-        shared = Counter(chain.from_iterable([index.get(pair, empty) for pair in pairs]))
+        shared: dict[int, int] = {}  # (a Counter costs more to set up than counting ~30 postings does)
+        for k in chain.from_iterable([get(pair, empty) for pair in pairs]):
+            shared[k] = shared.get(k, 0) + 1
         for k, count in shared.items():
             if 0 < need[k] <= count:
                 passing.setdefault(k, []).append(label)
