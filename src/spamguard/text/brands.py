@@ -286,12 +286,10 @@ def _keys_inside(labels: list[str]) -> list[int]:
     index, _ = _skeleton_index()
     sizes = _sizes_by_start()
     found: set[int] = set()
-    starts = _skeleton_start()
     for label in labels:
-        # Only where some skeleton starts (the lookahead finds every such place), and only the lengths of the
-        # skeletons that start with the letters there.
-        for m in starts.finditer(label):
-            i = m.start()
+        # At each place, only the lengths of the skeletons that start with the letters there (a lookahead regex
+        # over all the skeletons, to find where one starts, cost two to three times as much).
+        for i in range(len(label)):
             for size in sizes.get(label[i:i + 2], ()):
                 if i + size > len(label):
                     break
@@ -314,11 +312,6 @@ def _sizes_by_start() -> dict[str, tuple[int, ...]]:
             if start[0] == letter:
                 sizes.add(1)
     return {start: tuple(sorted(sizes)) for start, sizes in out.items()}
-
-
-@functools.cache
-def _skeleton_start() -> re.Pattern[str]:
-    return re.compile(f"(?=(?:{_any_skeleton().pattern}))")
 
 
 def _typo_candidates(labels: list[str]) -> list[tuple[int, list[str]]]:
