@@ -499,7 +499,7 @@ static int add_message(PyObject *odd, Py_ssize_t m, Py_ssize_t *last)
                 if (add_message(odd, m, &last) < 0) goto fail;                                                   \
                 b = '?';                                                                                         \
             }                                                                                                    \
-            if (c == (Py_UCS4)sep) m++;                                                                                   \
+            if (c == (Py_UCS4)sep) m++;                                                                          \
             buf[i] = b;                                                                                          \
         }                                                                                                        \
     } while (0)
