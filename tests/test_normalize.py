@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spamguard.errors import InputFormatError
 from spamguard.text import (
@@ -259,3 +262,57 @@ def test_the_batch_fixes_tone_marks_as_one_call_per_message(texts):
     # Messages whose only trouble is an old-style tone mark are fixed in the batch, without the general path.
     assert normalize_batch(texts) == [normalize(t) for t in texts]
     assert tokenize_batch(texts) == [tokenize(t) for t in texts]
+
+
+# --- tone fixes and the batch's suspect search: one pass, against the per-word searches they replace ------------
+
+def _fix_suspects_per_word(text, unit_str, suspects):
+    """normalize._fix_suspects as first written: a search and a copy of the text per word (quadratic)."""
+    from spamguard.text.syllable import fix_tone, fix_tones
+
+    if not all(w.isalpha() for w in suspects):
+        return fix_tones(text)
+    padded = f" {unit_str} "
+    for word in suspects:
+        fixed = fix_tone(word)
+        if fixed == word:
+            continue
+        needle = f" {word} "
+        pos = padded.find(needle)
+        while pos >= 0:
+            text = text[:pos] + fixed + text[pos + len(word):]
+            pos = padded.find(needle, pos + len(word) + 1)
+    return text
+
+
+_TONE_POOL = ["hoà", "khoẻ", "thuỷ", "hòa", "toà", "xoá", "oà", "ko", "500k", "0912", ".", ",", "—", "hoà.", "uỷ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TONE_POOL), max_size=25).map(" ".join),
+       st.sets(st.sampled_from(["hoà", "khoẻ", "thuỷ", "toà", "xoá", "oà", "uỷ", "hòa", "ko", "50k"]), max_size=6))
+def test_fix_suspects_is_the_per_word_search(text, suspects):
+    import importlib
+
+    from spamguard.text import lane
+
+    normalize_module = importlib.import_module("spamguard.text.normalize")  # (the package's name is the function)
+    data = lane.encode(text)
+    unit_str = lane.unit_string(data)
+    expected = _fix_suspects_per_word(text, unit_str, suspects)
+    assert normalize_module._fix_suspects(text, unit_str, suspects) == expected  # a search a word
+    with mock.patch.object(normalize_module, "_FEW_FIXES", 0):  # the walk over all units
+        assert normalize_module._fix_suspects(text, unit_str, suspects) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["hoà", "a", "b", "khoẻ", "x1", "oà", "uỷ", "q"]), max_size=6)
+                .map(" ".join), max_size=8),
+       st.sets(st.sampled_from(["hoà", "a", "khoẻ", "oà", "uỷ", "zz"] + [f"w{i}" for i in range(20)]), max_size=26))
+def test_messages_with_words_is_the_same_by_search_or_by_split(pieces, words):
+    from spamguard.text import fastpath
+
+    by_split = {i for i, piece in enumerate(pieces) if not words.isdisjoint(piece.split())}
+    assert fastpath._messages_with_words(pieces, words) == by_split
+    few = set(list(words)[:fastpath._FEW_WORDS])  # the joined-text search
+    assert fastpath._messages_with_words(pieces, few) == {i for i, p in enumerate(pieces) if not few.isdisjoint(p.split())}

@@ -53,7 +53,11 @@ def _undo_flagged(lowered: list[str], per_message: list[list[Entity]],
 
 
 def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
-    """The messages that hold one of ``words`` as a unit: searched in the whole batch at once."""
+    """The messages that hold one of ``words`` as a unit. A few words are searched in the whole batch at once; for
+    many (a long message of odd words has thousands), each message is split instead, so that the time stays linear
+    in the batch's length."""
+    if len(words) > _FEW_WORDS:
+        return {i for i, piece in enumerate(unit_strs) if not words.isdisjoint(piece.split())}
     joined = f" {' '.join(unit_strs)} "  # units are separated by blanks; so are the messages here
     starts = list(map(add, accumulate(map(len, unit_strs), initial=0), range(len(unit_strs))))  # + the blanks
     found = set()
@@ -64,6 +68,9 @@ def _messages_with_words(unit_strs: list[str], words: set[str]) -> set[int]:
             found.add(bisect_right(starts, pos) - 1)  # the blank before the word is in its message or the gap
             pos = joined.find(needle, pos + 1)
     return found
+
+
+_FEW_WORDS = 16  # up to this many words, one search of the batch a word beats splitting every message
 
 
 class _WordChecks(NamedTuple):

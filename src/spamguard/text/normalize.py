@@ -160,20 +160,40 @@ def tone_suspects(words: Iterable[str]) -> set[str]:
 
 
 def _fix_suspects(text: str, unit_str: str, suspects: set[str]) -> str:
-    """fix_tones(text), touching only the suspect words (found through the aligned unit string)."""
+    """fix_tones(text), touching only the suspect words (found through the aligned unit string). The text is
+    rebuilt once, and a long message with many suspect words is walked once instead of searched once per word:
+    both grew with the square of its length."""
     if not all(w.isalpha() for w in suspects):
         return fix_tones(text)
-    padded = f" {unit_str} "
-    for word in suspects:
-        fixed = fix_tone(word)
-        if fixed == word:
-            continue
-        needle = f" {word} "
-        pos = padded.find(needle)
-        while pos >= 0:
-            text = text[:pos] + fixed + text[pos + len(word):]
-            pos = padded.find(needle, pos + len(word) + 1)
-    return text
+    fixes = {word: fixed for word in suspects if (fixed := fix_tone(word)) != word}
+    if not fixes:
+        return text
+    spots = []  # (start, end, fixed); a tone moves within its word: the length stays
+    if len(fixes) <= _FEW_FIXES:
+        padded = f" {unit_str} "
+        for word, fixed in fixes.items():
+            needle = f" {word} "
+            pos = padded.find(needle)
+            while pos >= 0:
+                spots.append((pos, pos + len(word), fixed))
+                pos = padded.find(needle, pos + len(word) + 1)
+        spots.sort()
+    else:
+        pos = 0
+        for word in unit_str.split(" "):
+            fixed = fixes.get(word)
+            if fixed is not None:
+                spots.append((pos, pos + len(word), fixed))
+            pos += len(word) + 1
+    pieces, last = [], 0
+    for start, end, fixed in spots:
+        pieces += (text[last:start], fixed)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+_FEW_FIXES = 16  # up to this many words, a search of the text a word beats walking all its units
 
 
 def _relocate(entity: Entity, original: str, offsets) -> Entity:
