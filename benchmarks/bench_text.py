@@ -12,6 +12,7 @@ about 200 characters), repeated to a few thousand.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import re
@@ -29,11 +30,14 @@ from text_samples import LONG, SHORT  # noqa: E402
 def _rates(configs: dict, repeat: int) -> dict:
     """Best-of-``repeat`` messages per second of each ``fn(messages)`` (``configs``: key -> (fn, setup, messages)),
     run round-robin over all of them, every set and system alike, so that a change in the machine's speed (this VM
-    drifts by a third between minutes) hits them all alike."""
+    drifts by a third between minutes) hits them all alike. Each call starts from a collected heap: a full garbage
+    collection takes ~100 ms in this process (underthesea's models are in it), and without this the garbage of one
+    system (the one-message loops keep 3,000 results) was collected in another's time."""
     best = dict.fromkeys(configs, float("inf"))
     for _ in range(repeat):
         for key, (fn, setup, messages) in configs.items():
             setup()
+            gc.collect()
             start = time.perf_counter()
             fn(messages)
             best[key] = min(best[key], time.perf_counter() - start)
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from spamguard.text import normalize, normalize_batch, tokenize, tokenize_batch
 
-    repeat = 2 if args.quick else 5
+    repeat = 2 if args.quick else 9
     load = os.getloadavg()
     fast_mod = importlib.import_module("spamguard.text.fastpath")
     real_find, real_find_batch = norm_mod.find_entities, fast_mod.find_entities_batch
@@ -156,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Text pipeline speed (`spamguard.text`)",
         "",
-        f"Command: `{cmd}` (one CPU core, best of {repeat} runs, all sets and systems round-robin; {args.n} "
+        f"Command: `{cmd}` (one CPU core, best of {repeat} runs, all sets and systems round-robin, each call after a "
+        f"full garbage collection; {args.n} "
         f"messages per set, cycled from "
         f"{len(SHORT)} short and {len(LONG)} long invented SMS in `benchmarks/text_samples.py`). "
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average "
