@@ -270,3 +270,12 @@ def test_decode_rejects_bad_arguments():
     with pytest.raises(TypeError):
         KERNEL.decode("ab", lane._DECODE)
     assert KERNEL.decode(b"", lane._DECODE, "\x1e") == [""] and KERNEL.decode(b"\x1e", lane._DECODE, "\x1e") == ["", ""]
+
+
+@needs_kernel
+def test_lower_encode_rebuilds_its_table_for_another_decode_string():
+    swapped = lane._DECODE[:128] + lane._DECODE[129] + lane._DECODE[128] + lane._DECODE[130:]
+    first = lane._DECODE[128]
+    assert KERNEL.lower_encode(first, lane._DECODE, lane._UPPER, "\x1e") == (bytes([128]), [])
+    assert KERNEL.lower_encode(first, swapped, lane._UPPER, "\x1e") == (bytes([129]), [])  # same upper, other decode
+    assert KERNEL.lower_encode(first, lane._DECODE, lane._UPPER, "\x1e") == (bytes([128]), [])

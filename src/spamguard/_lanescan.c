@@ -450,13 +450,13 @@ done:
 
 /* The lane's characters (bmp_byte), with the upper-case letter of each mapped to the byte of its lower case: a
  * byte for every code point whose str.lower() is one lane character (those the caller lists). */
-static PyObject *lower_for = NULL;
+static PyObject *lower_for = NULL, *lower_decode = NULL;  /* the upper and decode it was built from */
 static unsigned char bmp_lower[0x10000];
 
 static int lower_table(PyObject *decode, PyObject *upper)
 {
     if (encode_table(decode) < 0) return -1;
-    if (upper == lower_for) return 0;
+    if (upper == lower_for && decode == lower_decode) return 0;
     if (PyUnicode_GET_LENGTH(upper) != 256) {
         PyErr_SetString(PyExc_ValueError, "upper must hold 256 characters, one for each byte of the lane");
         return -1;
@@ -475,6 +475,8 @@ static int lower_table(PyObject *decode, PyObject *upper)
     }
     Py_INCREF(upper);
     Py_XSETREF(lower_for, upper);
+    Py_INCREF(decode);
+    Py_XSETREF(lower_decode, decode);
     return 0;
 }
 

@@ -113,11 +113,11 @@ def _finish_lane(text: str, data: bytes, spans: list[tuple[int, int]]
         if suspects:
             fixed = _fix_suspects(text, unit_str, suspects)
             if fixed != text:
-                text = fixed
-                unit_str = lane.unit_string(lane.encode(fixed))
+                text, data = fixed, lane.encode(fixed)
+                unit_str = lane.unit_string(data)
                 words = unit_str.split()
         hits = TEENCODE_KEYS.intersection(words)
-        return text, lane.fold(lane.encode(text)), expansions_in_units(text, unit_str, hits, spans) if hits else []
+        return text, lane.fold(data), expansions_in_units(text, unit_str, hits, spans) if hits else []
     found_expansions, words = found
     suspects = tone_suspects(words)  # (only a word with a letter outside ASCII can carry a tone mark)
     if suspects:

@@ -63,7 +63,6 @@ _CLEAN_RANGES = (
     + "\U0001f300-\U0001faff"
 )
 DIRTY = re.compile(f"[^{_CLEAN_RANGES}]")
-DIRTY_BATCH = re.compile(f"[^{_CLEAN_RANGES}\x1e]")
 
 
 def _code_ranges(cls: str) -> tuple[tuple[int, int], ...]:
@@ -89,6 +88,8 @@ def dirty_messages(joined: str, sep: str) -> list[int]:
     if _KERNEL is not None:
         return _KERNEL.outside(joined, CLEAN_CODE_RANGES, sep)
     return [i for i, text in enumerate(joined.split(sep)) if DIRTY.search(text) is not None]
+
+
 _UNIT = re.compile(f"(?s)(?:.(?=[{_MARK_RANGES}]))?[^{_CLEAN_RANGES}][{_MARK_RANGES}]*")
 _IS_MARK = re.compile(f"[{_MARK_RANGES}]")
 
